@@ -1,0 +1,27 @@
+"""Pure-Python dunning decision engine (no Odoo import).
+
+The Odoo models translate records into the value objects of :mod:`.facts`, call
+:func:`.decide.decide` and act on the returned :class:`.facts.Decision`. Every rule
+about *which step, which date, which reason* lives here, so that the nightly job, the
+"send now" button and the simulation always agree.
+"""
+
+from . import reasons
+from .calendar import add_days, is_business_day, next_business_day
+from .decide import decide, next_step_index, step_dates
+from .facts import Decision, Invoice, Plan, Policy, Step
+
+__all__ = [
+    "Decision",
+    "Invoice",
+    "Plan",
+    "Policy",
+    "Step",
+    "add_days",
+    "decide",
+    "is_business_day",
+    "next_business_day",
+    "next_step_index",
+    "reasons",
+    "step_dates",
+]

@@ -1,0 +1,202 @@
+"""The dunning decision: for one invoice, one plan and one day, what happens and why."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from . import reasons as r
+from .calendar import add_days, is_business_day, next_business_day
+from .facts import (
+    CONTEXTUAL,
+    DUE_DATE,
+    INVOICE_DATE,
+    PREVIOUS_STEP,
+    Decision,
+    Invoice,
+    Plan,
+    Policy,
+)
+
+PAID_STATES = ("paid", "reversed")
+
+
+def step_dates(plan: Plan, invoice: Invoice) -> list:
+    """Theoretical trigger date of every step, ignoring spacing rules.
+
+    A step relative to the previous step counts from the previous step's theoretical
+    date (from the due date for the first step).
+    """
+    dates = []
+    for index, step in enumerate(plan.steps):
+        if step.reference == INVOICE_DATE:
+            base = invoice.invoice_date
+        elif step.reference == PREVIOUS_STEP and index:
+            base = dates[-1]
+        else:
+            base = invoice.due_date
+        dates.append(add_days(base, step.delay, plan.business_days_only))
+    return dates
+
+
+def _trigger_date(plan: Plan, invoice: Invoice, index: int, theoretical: list) -> date:
+    """Date from which step ``index`` may run for this invoice.
+
+    A step relative to the previous one counts from the day the previous step really
+    ran when it did (``last_date``), else from its theoretical date.
+    """
+    step = plan.steps[index]
+    if step.reference == PREVIOUS_STEP and index and invoice.last_date:
+        return add_days(invoice.last_date, step.delay, plan.business_days_only)
+    return theoretical[index]
+
+
+def _is_obsolete(plan: Plan, invoice: Invoice, index: int, theoretical, today) -> bool:
+    """A reminder meant to go out before the due date is pointless once it passed."""
+    step = plan.steps[index]
+    return (
+        step.reference in (DUE_DATE, INVOICE_DATE)
+        and theoretical[index] < invoice.due_date
+        and today >= invoice.due_date
+    )
+
+
+def _skip_reason(plan: Plan | None, invoice: Invoice, policy: Policy):
+    """Reason why this invoice is not dunned at all, or None."""
+    if invoice.kind == "entry":
+        return r.OPENING_BALANCE
+    if invoice.kind != "invoice":
+        return r.NOT_INVOICE
+    if not invoice.posted:
+        return r.NOT_POSTED
+    if invoice.payment_state in PAID_STATES or invoice.amount_residual <= 0:
+        return r.PAID
+    if invoice.payment_state == "in_payment":
+        return r.IN_PAYMENT
+    if plan is None or not plan.steps:
+        return r.NO_PLAN
+    if invoice.blocked:
+        return r.INVOICE_BLOCKED
+    if invoice.customer_blocked:
+        return r.CUSTOMER_BLOCKED
+    residual_company = invoice.amount_residual_company
+    if residual_company is None:
+        residual_company = invoice.amount_residual
+    if policy.min_amount and residual_company < policy.min_amount:
+        return r.BELOW_MIN_AMOUNT
+    if (
+        policy.min_percentage
+        and invoice.amount_total
+        and invoice.amount_residual * 100.0 < invoice.amount_total * policy.min_percentage
+    ):
+        return r.BELOW_MIN_PERCENTAGE
+    if (
+        policy.activation_date
+        and policy.max_age_at_activation
+        and invoice.invoice_date
+        < policy.activation_date - timedelta(days=policy.max_age_at_activation)
+    ):
+        return r.TOO_OLD
+    if invoice.entry_date and invoice.entry_date > invoice.due_date:
+        return r.POST_FACTUM
+    return None
+
+
+def _first_step(plan: Plan, invoice: Invoice, theoretical, today) -> int:
+    """Index of the next step to run, before any spacing rule."""
+    index = invoice.level
+    entering = not invoice.level and not invoice.last_date
+    if plan.logic == CONTEXTUAL and entering:
+        # Start at the step matching the invoice's age: the last one already due.
+        passed = [i for i, day in enumerate(theoretical) if day <= today]
+        if passed:
+            index = passed[-1]
+    while index < len(plan.steps) and _is_obsolete(plan, invoice, index, theoretical, today):
+        index += 1
+    return index
+
+
+def next_step_index(plan: Plan, invoice: Invoice, today: date) -> int:
+    """Index of the step a reminder sent now would execute (len(steps) when done)."""
+    return _first_step(plan, invoice, step_dates(plan, invoice), today)
+
+
+def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
+    """Earliest day the next step may run, and the rule that sets that day.
+
+    Returns ``(day, reason)``: the latest of the step's trigger date, the day after
+    the last communication, the plan's minimum contact delay and the company's
+    interval after a reminder sent by hand. Week-ends are not yet skipped.
+    """
+    candidates = [(trigger, r.NOT_DUE)]
+    if invoice.last_date:
+        candidates.append((invoice.last_date + timedelta(days=1), r.ALREADY_TODAY))
+        if plan.min_contact_delay:
+            contact = add_days(invoice.last_date, plan.min_contact_delay, plan.business_days_only)
+            candidates.append((contact, r.CONTACT_DELAY))
+    if invoice.last_manual_date and policy.reminder_interval:
+        interval = invoice.last_manual_date + timedelta(days=policy.reminder_interval)
+        candidates.append((interval, r.RECENT_REMINDER))
+    return max(candidates, key=lambda item: item[0])
+
+
+def _sendable_day(plan: Plan, day: date) -> date:
+    return next_business_day(day) if plan.business_days_only else day
+
+
+def _next_date(plan: Plan, invoice: Invoice, policy: Policy, from_day: date):
+    """First day on or after ``from_day`` on which the next step may run, or None."""
+    theoretical = step_dates(plan, invoice)
+    index = _first_step(plan, invoice, theoretical, from_day)
+    if index >= len(plan.steps):
+        return None
+    trigger = _trigger_date(plan, invoice, index, theoretical)
+    day, _binding = _earliest(plan, invoice, policy, trigger)
+    return _sendable_day(plan, max(day, from_day))
+
+
+def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
+    """Decision for a step that may run today."""
+    step = plan.steps[index]
+    if not step.automatic or step.channel == "manual":
+        outcome, reason = r.TODO, r.MANUAL_STEP
+    elif step.channel == "letter":
+        outcome, reason = r.TODO, r.LETTER_STEP
+    elif not invoice.has_email:
+        outcome, reason = r.TODO, r.NO_EMAIL
+    else:
+        outcome, reason = r.SEND, r.STEP_DUE
+    after = replace(invoice, level=index + 1, last_date=today, open_todo=False)
+    next_date = _next_date(plan, after, policy, today + timedelta(days=1))
+    return Decision(outcome, reason, index, index + 1, next_date)
+
+
+def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> Decision:
+    """Decide what the dunning job does today for ``invoice`` under ``plan``.
+
+    Contract: pure and deterministic; once the decided step is executed (``level``
+    and ``last_date`` updated), deciding again the same day never yields a second
+    communication. For SEND/TODO, ``next_date`` is when the following step would
+    run. In stand-by (``policy.enabled`` False) the outcome is SKIP/STANDBY and the
+    decision a live run would take is kept in ``details``.
+    """
+    skip = _skip_reason(plan, invoice, policy)
+    if skip:
+        return Decision(r.SKIP, skip, level=invoice.level)
+    theoretical = step_dates(plan, invoice)
+    index = _first_step(plan, invoice, theoretical, today)
+    if index >= len(plan.steps):
+        return Decision(r.DONE, r.PLAN_COMPLETED, level=invoice.level)
+    trigger = _trigger_date(plan, invoice, index, theoretical)
+    earliest, binding = _earliest(plan, invoice, policy, trigger)
+    if invoice.open_todo:
+        decision = Decision(r.WAIT, r.TODO_PENDING, index, invoice.level)
+    elif today < earliest:
+        next_day = _sendable_day(plan, earliest)
+        decision = Decision(r.WAIT, binding, index, invoice.level, next_day)
+    elif plan.business_days_only and not is_business_day(today):
+        decision = Decision(r.WAIT, r.WEEKEND, index, invoice.level, next_business_day(today))
+    else:
+        decision = _act(plan, invoice, policy, index, today)
+    if not policy.enabled and decision.acts:
+        details = {"would": decision.outcome, "would_reason": decision.reason}
+        return Decision(r.SKIP, r.STANDBY, decision.step_index, invoice.level, None, details)
+    return decision

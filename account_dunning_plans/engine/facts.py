@@ -1,0 +1,101 @@
+"""Immutable value objects exchanged between the Odoo layer and the engine."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+DUE_DATE = "due_date"
+INVOICE_DATE = "invoice_date"
+PREVIOUS_STEP = "previous_step"
+
+STANDARD = "standard"
+CONTEXTUAL = "contextual"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a plan. ``key`` is opaque to the engine (the step's record id)."""
+
+    delay: int
+    reference: str = DUE_DATE
+    channel: str = "email"
+    automatic: bool = True
+    key: object = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An ordered list of steps and the rules spacing them."""
+
+    steps: tuple = ()
+    logic: str = STANDARD
+    min_contact_delay: int = 5
+    business_days_only: bool = False
+    key: object = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Company-wide settings that apply whatever the plan."""
+
+    enabled: bool = True
+    reminder_interval: int = 7
+    min_amount: float = 0.0
+    min_percentage: float = 0.0
+    max_age_at_activation: int = 90
+    activation_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """What the engine needs to know about one receivable.
+
+    Amounts: ``amount_total`` and ``amount_residual`` in the invoice currency,
+    ``amount_residual_company`` in the company currency (for the minimum amount).
+    ``level`` is the number of steps already executed (the index of the next step in
+    standard logic); ``last_date`` the last communication of the plan;
+    ``last_manual_date`` the last reminder sent by hand; ``entry_date`` the day the
+    invoice was posted.
+    """
+
+    due_date: date
+    invoice_date: date
+    amount_total: float = 0.0
+    amount_residual: float = 0.0
+    amount_residual_company: float | None = None
+    kind: str = "invoice"  # invoice | entry | other
+    posted: bool = True
+    payment_state: str = "not_paid"
+    level: int = 0
+    last_date: date | None = None
+    last_manual_date: date | None = None
+    entry_date: date | None = None
+    blocked: bool = False
+    customer_blocked: bool = False
+    has_email: bool = True
+    open_todo: bool = False
+    key: object = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The engine's answer for one invoice on one day.
+
+    ``step_index``: for SEND/TODO the step to execute now; for WAIT the step that
+    comes next (None when unknown). ``level``: the invoice's level once the step is
+    executed (SEND/TODO), else its current level. ``next_date``: the first day
+    something may happen next, if nothing changes (None when nothing will).
+    """
+
+    outcome: str
+    reason: str
+    step_index: int | None = None
+    level: int = 0
+    next_date: date | None = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def acts(self):
+        """True when a communication or a to-do is produced today."""
+        from .reasons import SEND, TODO
+
+        return self.outcome in (SEND, TODO)

@@ -1,0 +1,61 @@
+"""Outcome and reason codes returned by the engine.
+
+The codes are stable identifiers (stored on actions and invoices, used by filters and
+integrations); their wording, translated, lives in the Odoo layer.
+"""
+
+# Outcomes
+SEND = "send"  # execute the step now (automatic e-mail)
+TODO = "todo"  # create a to-do action for a person (manual step, letter, no e-mail)
+WAIT = "wait"  # nothing to do today; ``next_date`` says when
+SKIP = "skip"  # the invoice is not dunned at all; the reason says why
+DONE = "done"  # every step of the plan has been executed
+
+# Reasons for SKIP
+NOT_INVOICE = "not_invoice"
+OPENING_BALANCE = "opening_balance"
+NOT_POSTED = "not_posted"
+PAID = "paid"
+IN_PAYMENT = "in_payment"
+NO_PLAN = "no_plan"
+INVOICE_BLOCKED = "invoice_blocked"
+CUSTOMER_BLOCKED = "customer_blocked"
+BELOW_MIN_AMOUNT = "below_min_amount"
+BELOW_MIN_PERCENTAGE = "below_min_percentage"
+TOO_OLD = "too_old"
+POST_FACTUM = "post_factum"
+STANDBY = "standby"
+
+# Reasons for WAIT
+NOT_DUE = "not_due"
+CONTACT_DELAY = "contact_delay"
+RECENT_REMINDER = "recent_reminder"
+ALREADY_TODAY = "already_today"
+WEEKEND = "weekend"
+TODO_PENDING = "todo_pending"
+
+# Reasons for SEND / TODO / DONE
+STEP_DUE = "step_due"
+MANUAL_STEP = "manual_step"
+LETTER_STEP = "letter_step"
+NO_EMAIL = "no_email"
+PLAN_COMPLETED = "plan_completed"
+
+SKIP_REASONS = (
+    NOT_INVOICE,
+    OPENING_BALANCE,
+    NOT_POSTED,
+    PAID,
+    IN_PAYMENT,
+    NO_PLAN,
+    INVOICE_BLOCKED,
+    CUSTOMER_BLOCKED,
+    BELOW_MIN_AMOUNT,
+    BELOW_MIN_PERCENTAGE,
+    TOO_OLD,
+    POST_FACTUM,
+    STANDBY,
+)
+WAIT_REASONS = (NOT_DUE, CONTACT_DELAY, RECENT_REMINDER, ALREADY_TODAY, WEEKEND, TODO_PENDING)
+ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL)
+ALL_REASONS = SKIP_REASONS + WAIT_REASONS + ACT_REASONS + (PLAN_COMPLETED,)

@@ -1,0 +1,80 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .dunning_reasons import REASON_SELECTION
+
+
+class AccountDunningAction(models.Model):
+    """One communication (sent, failed) or one to-do for a person."""
+
+    _name = "account.dunning.action"
+    _description = "Dunning Action"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    # == Fields ==
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    plan_id = fields.Many2one("account.dunning.plan", index=True, ondelete="restrict")
+    step_id = fields.Many2one("account.dunning.plan.step", index=True, ondelete="set null")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "account_dunning_action_move_rel",
+        "action_id",
+        "move_id",
+        string="Invoices",
+    )
+    level = fields.Integer(help="Level reached by the invoices once this action is done.")
+    channel = fields.Selection(
+        [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")],
+        required=True,
+    )
+    state = fields.Selection(
+        [("todo", "To do"), ("done", "Done"), ("cancel", "Cancelled"), ("failed", "Failed")],
+        required=True,
+        default="todo",
+        index=True,
+    )
+    origin = fields.Selection(
+        [("auto", "Nightly job"), ("manual", "By hand")], required=True, default="auto"
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    user_id = fields.Many2one("res.users", string="Done by")
+    mail_id = fields.Many2one("mail.mail", string="Mail", ondelete="set null")
+    mail_message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")
+    reason = fields.Selection(REASON_SELECTION)
+    note = fields.Text(help="Details of a failure or of what was done.")
+    amount_residual = fields.Monetary(string="Amount due", currency_field="currency_id")
+    currency_id = fields.Many2one("res.currency")
+
+    # == Compute methods ==
+    @api.depends("partner_id", "step_id", "date")
+    def _compute_display_name(self):
+        for action in self:
+            action.display_name = " - ".join(
+                filter(None, [action.partner_id.name, action.step_id.name, str(action.date)])
+            )
+
+    # == Actions ==
+    def action_done(self):
+        """Mark to-dos done: their invoices reach the action's level today."""
+        todos = self._check_todo()
+        today = fields.Date.context_today(self)
+        todos.write({"state": "done", "user_id": self.env.uid, "date": today})
+        for action in todos:
+            action.move_ids._dunning_apply_level(action.level, today)
+
+    def action_cancel(self):
+        """Cancel to-dos: the step is passed over, nobody was contacted."""
+        todos = self._check_todo()
+        todos.write({"state": "cancel", "user_id": self.env.uid})
+        for action in todos:
+            action.move_ids._dunning_apply_level(action.level, False)
+
+    def _check_todo(self):
+        if any(action.state != "todo" for action in self):
+            raise UserError(self.env._("Only actions still to do can be done or cancelled."))
+        return self

@@ -1,0 +1,130 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import Plan
+
+
+class AccountDunningPlan(models.Model):
+    _name = "account.dunning.plan"
+    _description = "Dunning Plan"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    # == Fields ==
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    scope = fields.Selection(
+        [("invoice", "Invoice level"), ("customer", "Customer level")],
+        required=True,
+        default="invoice",
+        help="Invoice-level plans follow each invoice on its own; customer-level plans "
+        "group a customer's overdue invoices in one communication.",
+    )
+    logic = fields.Selection(
+        [("standard", "Standard"), ("contextual", "Contextual")],
+        required=True,
+        default="standard",
+        help="Standard: an invoice starts at the first step and gets every past step, "
+        "one per run, spaced by the minimum contact delay. Contextual: an invoice "
+        "entering the plan late starts at the step matching its age.",
+    )
+    is_default = fields.Boolean(
+        string="Default plan",
+        help="Posted customer invoices of the company get this plan unless one is set.",
+    )
+    step_ids = fields.One2many("account.dunning.plan.step", "plan_id", string="Steps", copy=True)
+    step_count = fields.Integer(compute="_compute_step_count")
+    min_contact_delay = fields.Integer(
+        default=5,
+        help="Minimum days between two communications of this plan to the same recipient; "
+        "it spaces the steps of an invoice entering the plan late.",
+    )
+    business_days_only = fields.Boolean(
+        default=True,
+        help="Week-ends are not counted in delays and nothing is sent on them.",
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+
+    # == Compute methods ==
+    @api.depends("step_ids")
+    def _compute_step_count(self):
+        for plan in self:
+            plan.step_count = len(plan.step_ids)
+
+    def _compute_invoice_count(self):
+        data = dict(
+            self.env["account.move"]._read_group(
+                [("dunning_plan_id", "in", self.ids)],
+                groupby=["dunning_plan_id"],
+                aggregates=["__count"],
+            )
+        )
+        for plan in self:
+            plan.invoice_count = data.get(plan, 0)
+
+    # == Constraints ==
+    @api.constrains("is_default", "scope", "company_id", "active")
+    def _check_single_default(self):
+        for plan in self.filtered(lambda p: p.is_default and p.active):
+            others = self.search_count(
+                [
+                    ("id", "!=", plan.id),
+                    ("is_default", "=", True),
+                    ("scope", "=", plan.scope),
+                    ("company_id", "=", plan.company_id.id),
+                ]
+            )
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s already has a default %(scope)s plan: "
+                        "untick it there first.",
+                        company=plan.company_id.name,
+                        scope=dict(self._fields["scope"].selection)[plan.scope].lower(),
+                    )
+                )
+
+    @api.constrains("min_contact_delay")
+    def _check_min_contact_delay(self):
+        if any(plan.min_contact_delay < 0 for plan in self):
+            raise ValidationError(self.env._("The minimum contact delay cannot be negative."))
+
+    # == Actions ==
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("dunning_plan_id", "=", self.id)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action
+
+    # == Business helpers ==
+    @api.model
+    def _get_default_plan(self, company, scope="invoice"):
+        """The company's default plan of ``scope``, or an empty recordset."""
+        return self.search(
+            [("company_id", "=", company.id), ("scope", "=", scope), ("is_default", "=", True)],
+            limit=1,
+        )
+
+    def _to_engine(self):
+        """The engine's view of this plan (active steps, in order)."""
+        self.ensure_one()
+        return Plan(
+            steps=tuple(step._to_engine() for step in self.step_ids),
+            logic=self.logic,
+            min_contact_delay=self.min_contact_delay,
+            business_days_only=self.business_days_only,
+            key=self.id,
+        )
+
+    @api.model
+    def _cron_process_dunning(self, batch_size=500):
+        """Nightly entry point: run the dunning job for today, every company."""
+        return self.env["account.move"]._dunning_run(batch_size=batch_size)

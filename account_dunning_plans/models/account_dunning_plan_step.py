@@ -1,0 +1,76 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import Step
+
+
+class AccountDunningPlanStep(models.Model):
+    _name = "account.dunning.plan.step"
+    _description = "Dunning Plan Step"
+    _order = "plan_id, sequence, id"
+
+    # == Fields ==
+    plan_id = fields.Many2one(
+        "account.dunning.plan", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(
+        default=True, help="Switch a step off (e.g. the courtesy reminder) without deleting it."
+    )
+    name = fields.Char(required=True, translate=True)
+    delay = fields.Integer(
+        help="Days from the reference date; negative values run before it "
+        "(e.g. -3 with 'Due date' = three days before the due date).",
+    )
+    delay_reference = fields.Selection(
+        [
+            ("due_date", "Due date"),
+            ("invoice_date", "Invoice date"),
+            ("previous_step", "Previous step"),
+        ],
+        string="Relative to",
+        required=True,
+        default="due_date",
+    )
+    channel = fields.Selection(
+        [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")],
+        required=True,
+        default="email",
+    )
+    automatic = fields.Boolean(
+        default=True,
+        help="Automatic steps are executed by the nightly job; manual ones create a "
+        "to-do action for a person instead.",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        domain="[('model', '=', 'account.move')]",
+        help="Template rendered in the customer's language for e-mail steps.",
+    )
+
+    # == Constraints ==
+    @api.constrains("channel", "mail_template_id")
+    def _check_mail_template(self):
+        for step in self:
+            if step.channel == "email" and not step.mail_template_id:
+                raise ValidationError(
+                    self.env._(
+                        "The e-mail step %(step)s of plan %(plan)s needs a mail template.",
+                        step=step.name,
+                        plan=step.plan_id.name,
+                    )
+                )
+
+    # == Business helpers ==
+    def _to_engine(self):
+        """The engine's view of this step."""
+        self.ensure_one()
+        return Step(
+            delay=self.delay,
+            reference=self.delay_reference,
+            channel=self.channel,
+            automatic=self.automatic,
+            key=self.id,
+        )

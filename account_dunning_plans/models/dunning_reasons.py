@@ -1,0 +1,35 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Wording of the engine's reason codes, as a selection shared by every model.
+
+The codes come from :mod:`..engine.reasons`; this is the only place they are worded.
+"""
+
+from ..engine import reasons as r
+
+REASON_SELECTION = [
+    (r.NOT_INVOICE, "Not a posted customer invoice"),
+    (r.OPENING_BALANCE, "Receivable from a miscellaneous entry (opening balance)"),
+    (r.NOT_POSTED, "Invoice not posted"),
+    (r.PAID, "Paid"),
+    (r.IN_PAYMENT, "In payment"),
+    (r.NO_PLAN, "No dunning plan"),
+    (r.INVOICE_BLOCKED, "Invoice set to 'do not remind automatically'"),
+    (r.CUSTOMER_BLOCKED, "Customer blocked from dunning"),
+    (r.BELOW_MIN_AMOUNT, "Amount due below the company minimum"),
+    (r.BELOW_MIN_PERCENTAGE, "Amount due below the minimum percentage of the total"),
+    (r.TOO_OLD, "Invoice too old when dunning was enabled"),
+    (r.POST_FACTUM, "Invoice entered after its due date (post factum)"),
+    (r.STANDBY, "Company in stand-by: dunning not enabled"),
+    (r.NOT_DUE, "Next step not due yet"),
+    (r.CONTACT_DELAY, "Last reminder too recent (plan's minimum contact delay)"),
+    (r.RECENT_REMINDER, "A reminder was sent by hand recently (company interval)"),
+    (r.ALREADY_TODAY, "Already reminded today"),
+    (r.WEEKEND, "Week-end: nothing is sent"),
+    (r.TODO_PENDING, "Waiting for a person to handle a to-do"),
+    (r.STEP_DUE, "Step due"),
+    (r.MANUAL_STEP, "Manual step: to do by a person"),
+    (r.LETTER_STEP, "Postal letter to print"),
+    (r.NO_EMAIL, "No e-mail address for the customer"),
+    (r.PLAN_COMPLETED, "Every step of the plan was executed"),
+    ("send_failed", "Sending failed"),
+]

@@ -1,0 +1,68 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+from ..engine import Policy
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    dunning_enabled = fields.Boolean(
+        string="Dunning enabled",
+        help="Off (stand-by): plans can be prepared and simulated, nothing is sent.",
+    )
+    dunning_activation_date = fields.Date(
+        help="Day dunning was last enabled; invoices already too old then are left out.",
+    )
+    dunning_reminder_interval = fields.Integer(
+        string="Days after a reminder sent by hand",
+        default=7,
+        help="No automatic reminder for an invoice reminded by hand less than this "
+        "many days ago.",
+    )
+    dunning_min_amount = fields.Monetary(
+        string="Minimum amount due",
+        currency_field="currency_id",
+        help="Invoices with less than this amount due (company currency) are not reminded.",
+    )
+    dunning_min_percentage = fields.Float(
+        string="Minimum percentage due",
+        help="Invoices with less than this percentage of their total still due are not "
+        "reminded (e.g. 2 %: nothing for less than 20 due on 1,000).",
+    )
+    dunning_max_age_at_activation = fields.Integer(
+        string="Maximum invoice age at activation",
+        default=90,
+        help="Invoices older than this many days when dunning was enabled are left out "
+        "(0: no limit).",
+    )
+
+    # == CRUD ==
+    def write(self, vals):
+        if vals.get("dunning_enabled") and "dunning_activation_date" not in vals:
+            to_stamp = self.filtered(lambda company: not company.dunning_enabled)
+            if to_stamp:
+                super(ResCompany, to_stamp).write(
+                    {"dunning_activation_date": fields.Date.context_today(self)}
+                )
+        return super().write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("dunning_enabled") and not vals.get("dunning_activation_date"):
+                vals["dunning_activation_date"] = fields.Date.context_today(self)
+        return super().create(vals_list)
+
+    # == Business helpers ==
+    def _dunning_policy(self):
+        """The engine's view of this company's dunning settings."""
+        self.ensure_one()
+        return Policy(
+            enabled=self.dunning_enabled,
+            reminder_interval=self.dunning_reminder_interval,
+            min_amount=self.dunning_min_amount,
+            min_percentage=self.dunning_min_percentage,
+            max_age_at_activation=self.dunning_max_age_at_activation,
+            activation_date=self.dunning_activation_date,
+        )
