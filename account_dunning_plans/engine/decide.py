@@ -23,7 +23,8 @@ def step_dates(plan: Plan, invoice: Invoice) -> list:
     """Theoretical trigger date of every step, ignoring spacing rules.
 
     A step relative to the previous step counts from the previous step's theoretical
-    date (from the due date for the first step).
+    date (from the due date for the first step); a step is never due before the
+    step preceding it.
     """
     dates = []
     for index, step in enumerate(plan.steps):
@@ -33,7 +34,9 @@ def step_dates(plan: Plan, invoice: Invoice) -> list:
             base = dates[-1]
         else:
             base = invoice.due_date
-        dates.append(add_days(base, step.delay, plan.business_days_only))
+        day = add_days(base, step.delay, plan.business_days_only)
+        # Steps run in order: a step is never due before the previous one.
+        dates.append(max(day, dates[-1]) if dates else day)
     return dates
 
 
@@ -143,14 +146,24 @@ def _sendable_day(plan: Plan, day: date) -> date:
 
 
 def _next_date(plan: Plan, invoice: Invoice, policy: Policy, from_day: date):
-    """First day on or after ``from_day`` on which the next step may run, or None."""
+    """First day on or after ``from_day`` on which a step may run, or None.
+
+    Which step comes next can change on the way (a courtesy reminder becomes
+    pointless on the due date), so the candidate day is checked again.
+    """
     theoretical = step_dates(plan, invoice)
-    index = _first_step(plan, invoice, theoretical, from_day)
-    if index >= len(plan.steps):
-        return None
-    trigger = _trigger_date(plan, invoice, index, theoretical)
-    day, _binding = _earliest(plan, invoice, policy, trigger)
-    return _sendable_day(plan, max(day, from_day))
+    day = from_day
+    for _attempt in range(len(plan.steps) + 1):
+        index = _first_step(plan, invoice, theoretical, day)
+        if index >= len(plan.steps):
+            return None
+        trigger = _trigger_date(plan, invoice, index, theoretical)
+        earliest, _binding = _earliest(plan, invoice, policy, trigger)
+        candidate = _sendable_day(plan, max(earliest, day))
+        if _first_step(plan, invoice, theoretical, candidate) == index:
+            return candidate
+        day = candidate
+    return None
 
 
 def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
@@ -189,11 +202,10 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     earliest, binding = _earliest(plan, invoice, policy, trigger)
     if invoice.open_todo:
         decision = Decision(r.WAIT, r.TODO_PENDING, index, invoice.level)
-    elif today < earliest:
-        next_day = _sendable_day(plan, earliest)
-        decision = Decision(r.WAIT, binding, index, invoice.level, next_day)
-    elif plan.business_days_only and not is_business_day(today):
-        decision = Decision(r.WAIT, r.WEEKEND, index, invoice.level, next_business_day(today))
+    elif today < earliest or (plan.business_days_only and not is_business_day(today)):
+        reason = binding if today < earliest else r.WEEKEND
+        next_day = _next_date(plan, invoice, policy, today + timedelta(days=1))
+        decision = Decision(r.WAIT, reason, index, invoice.level, next_day)
     else:
         decision = _act(plan, invoice, policy, index, today)
     if not policy.enabled and decision.acts:

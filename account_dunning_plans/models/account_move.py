@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import uuid
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
@@ -151,11 +152,18 @@ class AccountMove(models.Model):
         """Give newly posted customer invoices their default plan and entry date."""
         today = fields.Date.context_today(self)
         Plan = self.env["account.dunning.plan"]
+        move_vals = {}
         for company, moves in self.grouped("company_id").items():
             plan = Plan._get_default_plan(company)
-            if plan:
-                moves.filtered(lambda move: not move.dunning_plan_id).dunning_plan_id = plan
-            moves.filtered(lambda move: not move.dunning_entry_date).dunning_entry_date = today
+            for move in moves:
+                vals = {}
+                if plan and not move.dunning_plan_id:
+                    vals["dunning_plan_id"] = plan.id
+                if not move.dunning_entry_date:
+                    vals["dunning_entry_date"] = today
+                if vals:
+                    move_vals[move] = vals
+        self._dunning_write(move_vals)
 
     def _dunning_next_step(self, today):
         """``(plan, step)`` a reminder sent by hand would execute; a clear error if none."""
@@ -310,6 +318,9 @@ class AccountMove(models.Model):
         moves = self.browse([move.id for move, _plan, _step, _decision in items])
         # Date-dependent merge fields must be computed for the day of the run.
         moves.invalidate_recordset(["dunning_days_overdue", "dunning_reminder_date"])
+        # The payment link needs an access token: create the missing ones in one go.
+        missing = moves.filtered(lambda move: not move.access_token)
+        self._dunning_write({move: {"access_token": str(uuid.uuid4())} for move in missing})
         try:
             with self.env.cr.savepoint():
                 mails = template.send_mail_batch(moves.ids)
@@ -356,16 +367,28 @@ class AccountMove(models.Model):
         }
 
     def _dunning_write(self, move_vals):
-        """Write per-invoice dunning values, one ``write`` per distinct set of values."""
+        """Write per-invoice dunning state, one ``write`` per distinct set of values.
+
+        Dunning fields never touch accounting data: the balance check, the invoice
+        line synchronisation, the "manually modified" flag and tracking are skipped,
+        which keeps the query count independent of the number of invoices.
+        """
         groups = defaultdict(list)
         for move, vals in move_vals.items():
             groups[tuple(sorted(vals.items()))].append(move.id)
+        moves = self.with_context(
+            mail_notrack=True,
+            check_move_validity=False,
+            skip_invoice_sync=True,
+            skip_is_manually_modified=True,
+        )
         for items, ids in groups.items():
-            self.browse(ids).with_context(mail_notrack=True).write(dict(items))
+            moves.browse(ids).write(dict(items))
 
     def _dunning_apply_level(self, level, date):
         """A to-do of level ``level`` was handled on ``date`` (False: cancelled)."""
         vals = {"dunning_level": level, "dunning_checked_date": False}
         if date:
             vals["dunning_last_date"] = date
-        self.filtered(lambda move: move.dunning_level < level).write(vals)
+        moves = self.filtered(lambda move: move.dunning_level < level)
+        self._dunning_write(dict.fromkeys(moves, vals))

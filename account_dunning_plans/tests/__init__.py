@@ -1,0 +1,2 @@
+from . import test_engine
+from . import test_dunning_cron

@@ -1,0 +1,114 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo import Command
+from odoo.tests import freeze_time
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DunningCommon(AccountTestInvoicingCommon):
+    """A company with dunning enabled, a default invoice plan and customers with e-mail.
+
+    Dates are explicit everywhere: invoices are created and posted at a frozen date
+    (their entry date) and the job is run at frozen dates with :meth:`run_job`.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.write({"dunning_enabled": True, "dunning_activation_date": date(2026, 1, 1)})
+        cls.templates = {
+            key: cls.env.ref(f"account_dunning_plans.mail_template_dunning_{key}")
+            for key in ("courtesy", "first", "second", "final")
+        }
+        cls.plan = cls.create_plan(
+            [(-3, "courtesy"), (10, "first"), (30, "second"), (45, "final")],
+            name="Test plan",
+            is_default=True,
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Alpha Customer", "email": "alpha@example.com", "lang": "en_US"}
+        )
+
+    @classmethod
+    def create_plan(cls, steps, **vals):
+        """``steps``: ``(delay, template key)`` or ``(delay, template key, {step vals})``."""
+        step_commands = []
+        for sequence, spec in enumerate(steps):
+            delay, key = spec[:2]
+            extra = spec[2] if len(spec) > 2 else {}
+            step_commands.append(
+                Command.create(
+                    {
+                        "name": f"Step {sequence + 1}",
+                        "sequence": sequence,
+                        "delay": delay,
+                        "mail_template_id": cls.templates[key].id if key else False,
+                        **extra,
+                    }
+                )
+            )
+        return cls.env["account.dunning.plan"].create(
+            {
+                "name": "Plan",
+                "company_id": cls.company.id,
+                "business_days_only": False,
+                "min_contact_delay": 5,
+                "step_ids": step_commands,
+                **vals,
+            }
+        )
+
+    def create_invoice(self, invoice_date, due_date, amount=1000.0, partner=None, **vals):
+        """Create and post a customer invoice on ``invoice_date`` (its entry date)."""
+        with freeze_time(invoice_date):
+            invoice = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": (partner or self.customer).id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": due_date,
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                    **vals,
+                }
+            )
+            invoice.action_post()
+        return invoice
+
+    def run_job(self, day, **kwargs):
+        """Run the nightly job on ``day``; returns ``{move: decision}``."""
+        with freeze_time(day):
+            results = self.env["account.dunning.plan"]._cron_process_dunning(**kwargs)
+        return {move: decision for move, _plan, decision in results}
+
+    def run_days(self, start, end, invoice):
+        """Run the job every day from ``start`` to ``end``; the days ``invoice`` got a step."""
+        sent = []
+        day = start
+        while day <= end:
+            decision = self.run_job(day).get(invoice)
+            if decision and decision.acts:
+                sent.append((day, decision.step_index))
+            day = date.fromordinal(day.toordinal() + 1)
+        return sent
+
+    def mails_of(self, invoice):
+        return self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "=", invoice.id)], order="id"
+        )
+
+    def pay(self, invoice, amount, day):
+        with freeze_time(day):
+            return (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"amount": amount, "payment_date": day})
+                ._create_payments()
+            )
