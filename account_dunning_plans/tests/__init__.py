@@ -1,2 +1,4 @@
 from . import test_engine
 from . import test_dunning_cron
+from . import test_dunning_reasons
+from . import test_account_move
