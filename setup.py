@@ -22,12 +22,9 @@ ADDON = "account_dunning_plans"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADDON_DIR = os.path.join(HERE, ADDON)
 PACKAGE = f"odoo.addons.{ADDON}"
-DATA_EXTENSIONS = {
-    # fmt: off
-    ".xml", ".csv", ".po", ".pot", ".html", ".rst", ".md", ".txt", ".json",
-    ".js", ".scss", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico",
-    # fmt: on
-}
+DATA_EXTENSIONS = set(
+    ".xml .csv .po .pot .html .rst .md .txt .json .js .scss .css .png .jpg .jpeg .gif .svg .ico".split()
+)
 
 
 def read_manifest():
