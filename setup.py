@@ -23,7 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ADDON_DIR = os.path.join(HERE, ADDON)
 PACKAGE = f"odoo.addons.{ADDON}"
 DATA_EXTENSIONS = set(
-    ".xml .csv .po .pot .html .rst .md .txt .json .js .scss .css .png .jpg .jpeg .gif .svg .ico".split()
+    ".xml .csv .po .pot .html .rst .md .txt .json .js .scss .css".split()
+    + ".png .jpg .jpeg .gif .svg .ico .woff .woff2 .ttf .pdf".split()
 )
 
 
