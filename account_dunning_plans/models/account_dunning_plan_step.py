@@ -11,9 +11,7 @@ class AccountDunningPlanStep(models.Model):
     _order = "plan_id, sequence, id"
 
     # == Fields ==
-    plan_id = fields.Many2one(
-        "account.dunning.plan", required=True, ondelete="cascade", index=True
-    )
+    plan_id = fields.Many2one("account.dunning.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(

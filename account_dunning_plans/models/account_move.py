@@ -187,10 +187,14 @@ class AccountMove(models.Model):
         stats = defaultdict(lambda: {"last_manual_date": None, "open_todo": False})
         if not self.ids:
             return stats
-        groups = self.env["account.dunning.action"].sudo()._read_group(
-            [("move_ids", "in", self.ids), ("state", "in", ("todo", "done"))],
-            groupby=["move_ids", "state", "origin"],
-            aggregates=["date:max"],
+        groups = (
+            self.env["account.dunning.action"]
+            .sudo()
+            ._read_group(
+                [("move_ids", "in", self.ids), ("state", "in", ("todo", "done"))],
+                groupby=["move_ids", "state", "origin"],
+                aggregates=["date:max"],
+            )
         )
         for move, state, origin, last in groups:
             if state == "todo":
@@ -243,7 +247,9 @@ class AccountMove(models.Model):
             if move.company_id not in policies:
                 policies[move.company_id] = move.company_id._dunning_policy()
             facts = move._dunning_facts(today, stats)
-            result.append((move, plan, decide(plans[plan], facts, policies[move.company_id], today)))
+            result.append(
+                (move, plan, decide(plans[plan], facts, policies[move.company_id], today))
+            )
         return result
 
     @api.model

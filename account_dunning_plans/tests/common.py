@@ -61,7 +61,9 @@ class DunningCommon(AccountTestInvoicingCommon):
             }
         )
 
-    def create_invoice(self, invoice_date, due_date, amount=1000.0, partner=None, **vals):
+    def create_invoice(
+        self, invoice_date, due_date, amount=1000.0, partner=None, taxes=None, **vals
+    ):
         """Create and post a customer invoice on ``invoice_date`` (its entry date)."""
         with freeze_time(invoice_date):
             invoice = self.env["account.move"].create(
@@ -73,7 +75,12 @@ class DunningCommon(AccountTestInvoicingCommon):
                     "invoice_payment_term_id": False,
                     "invoice_line_ids": [
                         Command.create(
-                            {"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                            {
+                                "name": "Service",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.set(taxes.ids if taxes else [])],
+                            }
                         )
                     ],
                     **vals,

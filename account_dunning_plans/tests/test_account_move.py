@@ -65,7 +65,9 @@ class TestAccountMoveDunning(DunningCommon):
         with self.assertRaisesRegex(UserError, "paid"):
             paid.action_dunning_send_now()
         no_mail = self.create_invoice(
-            date(2026, 3, 2), date(2026, 3, 10), partner=self.env["res.partner"].create({"name": "X"})
+            date(2026, 3, 2),
+            date(2026, 3, 10),
+            partner=self.env["res.partner"].create({"name": "X"}),
         )
         with self.assertRaisesRegex(UserError, "no e-mail"):
             no_mail.action_dunning_send_now()

@@ -87,7 +87,9 @@ class TestDunningCron(DunningCommon):
         invoice = self.create_invoice(date(2026, 3, 4), date(2026, 4, 3))
         self.assertEqual(self.run_job(date(2026, 4, 3))[invoice].reason, "not_due")
         self.assertEqual(invoice.dunning_next_date, date(2026, 4, 13))
-        self.assertEqual(self.run_days(date(2026, 4, 4), date(2026, 4, 13), invoice), [(date(2026, 4, 13), 1)])
+        self.assertEqual(
+            self.run_days(date(2026, 4, 4), date(2026, 4, 13), invoice), [(date(2026, 4, 13), 1)]
+        )
 
     def test_previous_step_and_invoice_date_references(self):
         plan = self.create_plan(
@@ -145,7 +147,9 @@ class TestDunningCron(DunningCommon):
         decision = self.run_job(date(2026, 4, 9))[invoice]
         self.assertEqual(decision.outcome, "skip")
         self.assertIn(decision.reason, ("paid", "in_payment"))
-        self.assertEqual(decision.reason, "paid" if invoice.payment_state == "paid" else "in_payment")
+        self.assertEqual(
+            decision.reason, "paid" if invoice.payment_state == "paid" else "in_payment"
+        )
         self.assertFalse(invoice.dunning_next_date)
         self.assertEqual(len(self.mails_of(invoice)), 1)
 

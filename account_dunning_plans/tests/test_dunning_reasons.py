@@ -72,7 +72,9 @@ class TestDunningReasons(DunningCommon):
         invoice = self.invoice(dunning_plan_id=plan.id)
         self.assertTrue(self.run_job(date(2026, 3, 10))[invoice].acts)
         decision = self.run_job(date(2026, 3, 12))[invoice]
-        self.assertEqual((decision.reason, decision.next_date), ("contact_delay", date(2026, 3, 15)))
+        self.assertEqual(
+            (decision.reason, decision.next_date), ("contact_delay", date(2026, 3, 15))
+        )
 
     def test_too_old_at_activation(self):
         with freeze_time("2026-03-19"):
@@ -128,7 +130,9 @@ class TestDunningReasons(DunningCommon):
         self.company.dunning_enabled = False
         decision = self.assertReason(self.invoice(), "skip", "standby")
         self.assertEqual(decision.details["would"], "send")
-        self.assertFalse(self.env["account.dunning.action"].search([("company_id", "=", self.company.id)]))
+        self.assertFalse(
+            self.env["account.dunning.action"].search([("company_id", "=", self.company.id)])
+        )
 
     def test_no_email_creates_a_todo_once(self):
         customer = self.env["res.partner"].create({"name": "No Mail"})

@@ -18,8 +18,10 @@ from ..engine import (
     decide,
     is_business_day,
     next_step_index,
-    reasons as r,
     step_dates,
+)
+from ..engine import (
+    reasons as r,
 )
 
 MONDAY = date(2026, 3, 2)
@@ -127,7 +129,9 @@ class TestDecide(BaseCase):
         )
         # Step 2 counts from the day step 1 really ran.
         ran = replace(inv, level=1, last_date=date(2026, 3, 14))
-        self.assertEqual(decide(plan, ran, Policy(), date(2026, 3, 20)).next_date, date(2026, 3, 21))
+        self.assertEqual(
+            decide(plan, ran, Policy(), date(2026, 3, 20)).next_date, date(2026, 3, 21)
+        )
         self.assertEqual(decide(plan, ran, Policy(), date(2026, 3, 21)).outcome, r.SEND)
 
     def test_weekend(self):
@@ -148,7 +152,9 @@ class TestDecide(BaseCase):
         self.assertEqual((decision.reason, decision.next_date), (r.CONTACT_DELAY, date(2026, 3, 7)))
         manual = invoice(last_manual_date=MONDAY + timedelta(days=1))
         decision = decide(plan, manual, Policy(), MONDAY + timedelta(days=3))
-        self.assertEqual((decision.reason, decision.next_date), (r.RECENT_REMINDER, date(2026, 3, 10)))
+        self.assertEqual(
+            (decision.reason, decision.next_date), (r.RECENT_REMINDER, date(2026, 3, 10))
+        )
         same_day = Plan(steps=(Step(0), Step(0)), min_contact_delay=0)
         self.assertEqual(decide(same_day, inv, Policy(), MONDAY).reason, r.ALREADY_TODAY)
         self.assertEqual(decide(same_day, inv, Policy(), MONDAY + timedelta(1)).outcome, r.SEND)
@@ -197,7 +203,9 @@ class TestDecide(BaseCase):
         standby = decide(plan, invoice(), Policy(enabled=False), day)
         self.assertEqual((standby.outcome, standby.reason), (r.SKIP, r.STANDBY))
         self.assertEqual(standby.details, {"would": r.SEND, "would_reason": r.STEP_DUE})
-        self.assertEqual(decide(plan, invoice(level=1, last_date=MONDAY), Policy(), day).outcome, r.DONE)
+        self.assertEqual(
+            decide(plan, invoice(level=1, last_date=MONDAY), Policy(), day).outcome, r.DONE
+        )
         waiting = decide(plan, invoice(), Policy(enabled=False), MONDAY - timedelta(days=3))
         self.assertEqual(waiting.outcome, r.WAIT)
 
@@ -246,7 +254,7 @@ class TestDecideProperties(BaseCase):
             return
         indexes = [index for _day, index in sent]
         self.assertEqual(indexes, sorted(set(indexes)), "steps run once each, in order")
-        for (day, _index), (next_day, _next) in zip(sent, sent[1:]):
+        for (day, _index), (next_day, _next) in zip(sent, sent[1:], strict=False):
             self.assertGreaterEqual(
                 next_day, add_days(day, plan.min_contact_delay, plan.business_days_only)
             )

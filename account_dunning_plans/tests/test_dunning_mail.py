@@ -1,0 +1,85 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What the customer receives: content, merge fields, language, companies."""
+
+from datetime import date
+
+from odoo.tests import freeze_time, tagged
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningMail(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"title": cls.env.ref("base.res_partner_title_madam").id})
+        cls.company.write({"name": "Dunning Test Co"})
+
+    def test_mail_content(self):
+        invoice = self.create_invoice(
+            date(2026, 3, 2),
+            date(2026, 3, 10),
+            amount=1000,
+            taxes=self.tax_sale_a,  # 15 %
+        )
+        self.pay(invoice, 150, date(2026, 3, 12))
+        self.run_job(date(2026, 3, 20))
+        mail = self.mails_of(invoice)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.customer)
+        self.assertEqual(mail.subject, f"Dunning Test Co: reminder for invoice {invoice.name}")
+        body = mail.body_html
+        for expected in (
+            "Dear Madam Alpha Customer",
+            invoice.name,
+            "03/02/2026",  # invoice date
+            "03/10/2026",  # due date
+            "03/20/2026",  # today
+            "<strong>10</strong> days after its due date",
+            "1,000.00",  # without tax
+            "1,150.00",  # with tax
+            "1,000.00",  # still due after the 150 payment
+            "Dunning Test Co",
+            f"/my/invoices/{invoice.id}?access_token={invoice.access_token}",
+        ):
+            self.assertIn(expected, body)
+        self.assertTrue(invoice.access_token)
+        self.assertEqual(mail.state, "outgoing", "queued, never sent inside the job")
+
+    def test_mail_in_customer_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        self.run_job(date(2026, 3, 20))
+        mail = self.mails_of(invoice)
+        self.assertIn("relance", mail.subject.lower())
+        self.assertNotIn("Dear", mail.body_html)
+        self.assertIn("20/03/2026", mail.body_html, "French date format")
+        english = self.create_invoice(
+            date(2026, 3, 2),
+            date(2026, 3, 10),
+            partner=self.env["res.partner"].create(
+                {"name": "Beta", "email": "beta@example.com", "lang": "en_US"}
+            ),
+        )
+        self.run_job(date(2026, 3, 23))
+        self.assertIn("Dear", self.mails_of(english).body_html)
+
+    def test_two_companies_with_their_own_settings(self):
+        other = self.setup_other_company()["company"]
+        other.write({"dunning_enabled": True, "dunning_min_amount": 5000})
+        other_plan = self.create_plan([(0, "first")], company_id=other.id, is_default=True)
+        with freeze_time("2026-03-02"):
+            other.dunning_activation_date = date(2026, 1, 1)
+        mine = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        self.env.user.company_ids |= other
+        theirs = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), company_id=other.id)
+        self.assertEqual(theirs.dunning_plan_id, other_plan)
+        results = self.run_job(date(2026, 3, 20))
+        self.assertEqual(results[mine].outcome, "send")
+        self.assertEqual(results[theirs].reason, "below_min_amount")
+        self.assertEqual(mine.dunning_action_ids.company_id, self.company)
