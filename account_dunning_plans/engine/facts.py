@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from .reasons import SEND, TODO
+
 DUE_DATE = "due_date"
 INVOICE_DATE = "invoice_date"
 PREVIOUS_STEP = "previous_step"
@@ -96,6 +98,4 @@ class Decision:
     @property
     def acts(self):
         """True when a communication or a to-do is produced today."""
-        from .reasons import SEND, TODO
-
         return self.outcome in (SEND, TODO)

@@ -92,13 +92,13 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         today = fields.Date.context_today(self)
-        plan, step = self._dunning_next_step(today)
+        plan, index = self._dunning_next_step(today)
+        step = plan.step_ids[index]
         if step.channel == "email" and not self.partner_id.email:
             raise UserError(
                 self.env._("%(customer)s has no e-mail address.", customer=self.partner_id.name)
             )
         outcome = r.SEND if step.channel == "email" else r.TODO
-        index = list(plan.step_ids).index(step)
         decision = Decision(outcome, r.STEP_DUE, index, index + 1)
         self._dunning_execute([(self, plan, decision)], today, origin="manual")
         return self.action_dunning_history()
@@ -106,7 +106,8 @@ class AccountMove(models.Model):
     def action_dunning_send_test(self):
         """Send the next step's mail to the current user only; nothing is recorded."""
         self.ensure_one()
-        plan, step = self._dunning_next_step(fields.Date.context_today(self))
+        plan, index = self._dunning_next_step(fields.Date.context_today(self))
+        step = plan.step_ids[index]
         template = step.mail_template_id
         if not template:
             raise UserError(self.env._("The next step of this invoice sends no e-mail."))
@@ -166,7 +167,7 @@ class AccountMove(models.Model):
         self._dunning_write(move_vals)
 
     def _dunning_next_step(self, today):
-        """``(plan, step)`` a reminder sent by hand would execute; a clear error if none."""
+        """``(plan, step index)`` a reminder sent by hand would execute; a clear error if none."""
         if self.move_type != "out_invoice" or self.state != "posted":
             raise UserError(self.env._("Only posted customer invoices can be reminded."))
         if self.payment_state in ("paid", "in_payment", "reversed"):
@@ -177,7 +178,7 @@ class AccountMove(models.Model):
         index = next_step_index(plan._to_engine(), self._dunning_facts(today), today)
         if index >= len(plan.step_ids):
             raise UserError(self.env._("Every step of the plan was already executed."))
-        return plan, plan.step_ids[index]
+        return plan, index
 
     def _dunning_policy(self):
         return self.company_id._dunning_policy()

@@ -100,3 +100,16 @@ class TestAccountMoveDunning(DunningCommon):
         action = self.plan.action_view_invoices()
         self.assertEqual(self.env["account.move"].search(action["domain"]), invoice)
         self.assertEqual(self.plan.invoice_count, 1)
+
+    def test_views_show_dunning(self):
+        """The invoice form, invoice list, partner form and settings carry the dunning UI."""
+        form = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for name in ("action_dunning_send_now", "action_dunning_send_test", "dunning_level"):
+            self.assertIn(name, form)
+        lists = self.env.ref("account.view_out_invoice_tree")
+        arch = self.env["account.move"].get_view(lists.id, "list")["arch"]
+        self.assertIn("dunning_next_date", arch)
+        partner = self.env["res.partner"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("dunning_blocked", partner)
+        settings = self.env["res.config.settings"].get_views([(False, "form")])
+        self.assertIn("dunning_min_percentage", settings["views"]["form"]["arch"])
