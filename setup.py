@@ -5,9 +5,10 @@ site-packages, where Odoo finds it without any --addons-path. The wheel holds NO
 ``odoo/__init__.py`` and NO ``odoo/addons/__init__.py``: those belong to Odoo itself,
 ``odoo.addons`` extends its ``__path__`` over every ``odoo/addons`` folder on sys.path.
 
-Odoo itself is not a requirement: it is not on PyPI. Install Odoo 18 first (bin/setup
-does it); with Odoo as an editable install use ``editable_mode=compat`` (a plain path
-entry), so that the ``odoo/`` folder this wheel creates cannot shadow the real package.
+Odoo is required as ``odoo>=18.0a,<18.1dev`` (like OCA's wheels) but is not on PyPI:
+install Odoo 18 first (bin/setup does it). With Odoo as an editable install use
+``editable_mode=compat`` (a plain path entry), so that the ``odoo/`` folder this wheel
+creates cannot shadow the real package.
 
 For development, no install is needed: pass ``--addons-path=<odoo>/addons,<this repo>``
 (bin/demo and bin/test do).
@@ -66,6 +67,9 @@ setup(
     python_requires=">=3.10,<3.13",
     # Odoo 18 is required too but is not on PyPI: it is not listed here (see above).
     install_requires=[
+        # As OCA's odoo-addon-* wheels: satisfied by an installed Odoo 18 (source install),
+        # which is not on PyPI (bin/setup installs it).
+        "odoo>=18.0a,<18.1dev",
         "lxml",
         "freezegun",
         "pytest-odoo",
