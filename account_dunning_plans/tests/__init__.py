@@ -4,3 +4,4 @@ from . import test_dunning_reasons
 from . import test_account_move
 from . import test_dunning_mail
 from . import test_dunning_security
+from . import test_dunning_ui

@@ -1,0 +1,45 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The invoice form's Dunning tab in a real (headless) browser."""
+
+from datetime import date
+
+from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+
+from .common import DunningCommon
+
+CHECK_DUNNING_TAB = """
+const tab = [...document.querySelectorAll('.o_notebook .nav-link')]
+    .find((link) => link.textContent.trim() === 'Dunning');
+if (!tab) {
+    console.error('no Dunning tab on the invoice form');
+} else {
+    tab.click();
+    setTimeout(() => {
+        const page = document.querySelector('.o_notebook .tab-pane.active');
+        const ok = page
+            && page.querySelector('button[name=action_dunning_send_now]')
+            && page.querySelector('button[name=action_dunning_send_test]')
+            && page.querySelector('div[name=dunning_plan_id] input').value === 'Test plan';
+        if (ok) {
+            console.log('test successful');
+        } else {
+            console.error('Dunning tab incomplete: ' + (page && page.textContent));
+        }
+    }, 1000);
+}
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestDunningUi(DunningCommon, AccountTestInvoicingHttpCommon):
+    def test_invoice_form_dunning_tab(self):
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        self.browser_js(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            CHECK_DUNNING_TAB,
+            ready="!!document.querySelector('.o_form_view .o_notebook')",
+            login=self.env.user.login,
+            timeout=120,
+        )
