@@ -48,17 +48,38 @@ class TestDunningMail(DunningCommon):
         self.assertEqual(mail.state, "outgoing", "queued, never sent inside the job")
 
     def test_mail_in_customer_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
+        """Subject and whole body in the customer's language, dates formatted for it."""
+        expected = {
+            "fr_FR": ("relance", "Bonjour Madam Alpha Customer,", "Cordialement", "20/03/2026"),
+            "nl_NL": (
+                "herinnering",
+                "Beste Madam Alpha Customer,",
+                "Met vriendelijke",
+                "20-03-2026",
+            ),
+            "de_DE": (
+                "erinnerung",
+                "Guten Tag Madam Alpha Customer,",
+                "Mit freundlichen",
+                "20.03.2026",
+            ),
+        }
+        for lang in expected:
+            self.env["res.lang"]._activate_lang(lang)
         self.env["ir.module.module"]._load_module_terms(
-            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+            ["account_dunning_plans"], list(expected), overwrite=True
         )
-        self.customer.lang = "fr_FR"
-        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
-        self.run_job(date(2026, 3, 20))
-        mail = self.mails_of(invoice)
-        self.assertIn("relance", mail.subject.lower())
-        self.assertNotIn("Dear", mail.body_html)
-        self.assertIn("20/03/2026", mail.body_html, "French date format")
+        for lang, (subject, greeting, closing, today) in expected.items():
+            with self.subTest(lang=lang):
+                customer = self.customer.copy({"lang": lang, "name": "Alpha Customer"})
+                invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), partner=customer)
+                self.run_job(date(2026, 3, 20))
+                mail = self.mails_of(invoice)
+                self.assertIn(subject, mail.subject.lower())
+                for text in (greeting, closing, today):
+                    self.assertIn(text, mail.body_html)
+                for english in ("Dear", "Kind regards", "Amount still due"):
+                    self.assertNotIn(english, mail.body_html)
         english = self.create_invoice(
             date(2026, 3, 2),
             date(2026, 3, 10),
@@ -67,7 +88,7 @@ class TestDunningMail(DunningCommon):
             ),
         )
         self.run_job(date(2026, 3, 23))
-        self.assertIn("Dear", self.mails_of(english).body_html)
+        self.assertIn("Dear Beta,", self.mails_of(english).body_html)
 
     def test_two_companies_with_their_own_settings(self):
         other = self.setup_other_company()["company"]
