@@ -6,6 +6,8 @@ from datetime import date
 from odoo import Command
 from odoo.tests import freeze_time, tagged
 
+from ..engine import reasons
+from ..models.dunning_reasons import REASON_SELECTION
 from .common import DunningCommon
 
 DAY = date(2026, 3, 20)  # first reminder (+10) of invoices due on 2026-03-10
@@ -23,6 +25,11 @@ class TestDunningReasons(DunningCommon):
         self.assertEqual((decision.outcome, decision.reason), (outcome, reason))
         self.assertFalse(self.mails_of(invoice))
         return decision
+
+    def test_every_reason_is_worded(self):
+        """Each code the engine can return has its wording in the shared selection."""
+        worded = {code for code, _label in REASON_SELECTION}
+        self.assertEqual(worded, set(reasons.ALL_REASONS) | {"send_failed"})
 
     def test_reference_sends(self):
         invoice = self.invoice()
