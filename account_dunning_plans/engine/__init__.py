@@ -10,8 +10,10 @@ from . import reasons
 from .calendar import add_days, is_business_day, next_business_day
 from .decide import decide, next_step_index, step_dates
 from .facts import Decision, Invoice, Plan, Policy, Step
+from .group import CustomerDecision, decide_customer, reference_invoice
 
 __all__ = [
+    "CustomerDecision",
     "Decision",
     "Invoice",
     "Plan",
@@ -19,9 +21,11 @@ __all__ = [
     "Step",
     "add_days",
     "decide",
+    "decide_customer",
     "is_business_day",
     "next_business_day",
     "next_step_index",
     "reasons",
+    "reference_invoice",
     "step_dates",
 ]

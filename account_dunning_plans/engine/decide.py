@@ -126,14 +126,18 @@ def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
     """Earliest day the next step may run, and the rule that sets that day.
 
     Returns ``(day, reason)``: the latest of the step's trigger date, the day after
-    the last communication, the plan's minimum contact delay and the company's
-    interval after a reminder sent by hand. Week-ends are not yet skipped.
+    the last communication (of this plan, or to this customer from any plan), the
+    plan's minimum contact delay and the company's interval after a reminder sent by
+    hand. Week-ends are not yet skipped.
     """
     candidates = [(trigger, r.NOT_DUE)]
-    if invoice.last_date:
-        candidates.append((invoice.last_date + timedelta(days=1), r.ALREADY_TODAY))
+    # The contact delay counts from the last communication to the customer, whatever
+    # its plan or level: two plans never make a customer receive mails too close.
+    last = max(filter(None, (invoice.last_date, invoice.customer_last_date)), default=None)
+    if last:
+        candidates.append((last + timedelta(days=1), r.ALREADY_TODAY))
         if plan.min_contact_delay:
-            contact = add_days(invoice.last_date, plan.min_contact_delay, plan.business_days_only)
+            contact = add_days(last, plan.min_contact_delay, plan.business_days_only)
             candidates.append((contact, r.CONTACT_DELAY))
     if invoice.last_manual_date and policy.reminder_interval:
         interval = invoice.last_manual_date + timedelta(days=policy.reminder_interval)
@@ -177,7 +181,9 @@ def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
         outcome, reason = r.TODO, r.NO_EMAIL
     else:
         outcome, reason = r.SEND, r.STEP_DUE
-    after = replace(invoice, level=index + 1, last_date=today, open_todo=False)
+    after = replace(
+        invoice, level=index + 1, last_date=today, customer_last_date=today, open_todo=False
+    )
     next_date = _next_date(plan, after, policy, today + timedelta(days=1))
     return Decision(outcome, reason, index, index + 1, next_date)
 
@@ -188,8 +194,9 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     Contract: pure and deterministic; once the decided step is executed (``level``
     and ``last_date`` updated), deciding again the same day never yields a second
     communication. For SEND/TODO, ``next_date`` is when the following step would
-    run. In stand-by (``policy.enabled`` False) the outcome is SKIP/STANDBY and the
-    decision a live run would take is kept in ``details``.
+    run. In stand-by (``policy.enabled`` False) the outcome is SKIP/STANDBY, and when
+    a safety check holds it (:func:`hold_reason`) WAIT with that reason; either way
+    the decision a live run would take is kept in ``details``.
     """
     skip = _skip_reason(plan, invoice, policy)
     if skip:
@@ -208,7 +215,26 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
         decision = Decision(r.WAIT, reason, index, invoice.level, next_day)
     else:
         decision = _act(plan, invoice, policy, index, today)
-    if not policy.enabled and decision.acts:
-        details = {"would": decision.outcome, "would_reason": decision.reason}
+    if not decision.acts:
+        return decision
+    details = {"would": decision.outcome, "would_reason": decision.reason}
+    if not policy.enabled:
         return Decision(r.SKIP, r.STANDBY, decision.step_index, invoice.level, None, details)
+    hold = hold_reason(invoice, policy, today)
+    if hold:
+        return Decision(r.WAIT, hold, decision.step_index, invoice.level, None, details)
     return decision
+
+
+def hold_reason(invoice: Invoice, policy: Policy, today: date):
+    """Safety check stopping a due communication today, or None.
+
+    Stale bank data (the company's newest bank statement line is older than the
+    allowed age) or customer payments not matched yet: the invoice may well be paid.
+    Held communications are not dropped; they go out once the cause is cleared.
+    """
+    if policy.bank_data_stale(today):
+        return r.STALE_BANK_DATA
+    if invoice.unmatched_payments:
+        return r.UNMATCHED_PAYMENTS
+    return None

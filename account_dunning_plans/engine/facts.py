@@ -45,6 +45,14 @@ class Policy:
     min_percentage: float = 0.0
     max_age_at_activation: int = 90
     activation_date: date | None = None
+    bank_max_age: int = 0
+    bank_data_date: date | None = None
+
+    def bank_data_stale(self, today: date) -> bool:
+        """True when bank data are too old to trust that unpaid means unpaid."""
+        if not self.bank_max_age:
+            return False
+        return self.bank_data_date is None or (today - self.bank_data_date).days > self.bank_max_age
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,10 @@ class Invoice:
     ``level`` is the number of steps already executed (the index of the next step in
     standard logic); ``last_date`` the last communication of the plan;
     ``last_manual_date`` the last reminder sent by hand; ``entry_date`` the day the
-    invoice was posted.
+    invoice was posted; ``customer_last_date`` the last communication to the customer
+    from any plan, at any level (the plan's minimum contact delay counts from it);
+    ``unmatched_payments`` whether the customer has payments or credits not yet
+    matched with invoices.
     """
 
     due_date: date
@@ -75,6 +86,8 @@ class Invoice:
     customer_blocked: bool = False
     has_email: bool = True
     open_todo: bool = False
+    customer_last_date: date | None = None
+    unmatched_payments: bool = False
     key: object = None
 
 

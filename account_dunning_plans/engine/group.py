@@ -1,0 +1,94 @@
+"""Customer-level dunning: one communication per customer, driven by a reference invoice."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from . import reasons as r
+from .decide import _skip_reason, decide
+from .facts import Decision, Invoice, Plan, Policy
+
+
+@dataclass(frozen=True)
+class CustomerDecision:
+    """The customer-level plan's answer for one customer on one day.
+
+    ``decision``: the plan's decision for the customer as a whole (None when no
+    covered invoice can be dunned). ``reference``: key of the reference invoice.
+    ``listed``: keys of the invoices the communication is about, when it acts; they
+    all reach ``decision.level``. ``own_levels``: for each listed invoice, its own
+    level in this communication (one more than it had, at most the group's level).
+    ``invoices``: the status of every covered invoice (key -> Decision).
+    """
+
+    decision: Decision | None
+    reference: object = None
+    listed: tuple = ()
+    own_levels: dict = field(default_factory=dict)
+    invoices: dict = field(default_factory=dict)
+
+
+def _amount_due(invoice: Invoice) -> float:
+    if invoice.amount_residual_company is None:
+        return invoice.amount_residual
+    return invoice.amount_residual_company
+
+
+def reference_invoice(invoices):
+    """The invoice driving a customer-level plan: the one due first (oldest overdue),
+    the larger amount due breaking ties; None for no invoice."""
+    if not invoices:
+        return None
+    ranked = sorted(
+        enumerate(invoices), key=lambda item: (item[1].due_date, -_amount_due(item[1]), item[0])
+    )
+    return ranked[0][1]
+
+
+def decide_customer(plan: Plan | None, invoices, policy: Policy, today: date) -> CustomerDecision:
+    """Decide what the customer-level plan does today for one customer.
+
+    ``invoices`` are the customer's receivables the plan covers (those without an
+    invoice-level plan), each carrying the customer's facts (last communication,
+    unmatched payments) and its level in this plan. An invoice the plan cannot dun
+    (paid, blocked, too small, ...) is left out with its own reason. The others form
+    the group: its steps are timed by the reference invoice, its level is the
+    highest level among them and its last date the latest; the same :func:`decide`
+    as at invoice level then applies (logic, catch-up, contact delay, holds).
+    """
+    statuses = {}
+    eligible = []
+    for invoice in invoices:
+        skip = _skip_reason(plan, invoice, policy)
+        if skip:
+            statuses[invoice.key] = Decision(r.SKIP, skip, level=invoice.level)
+        else:
+            eligible.append(invoice)
+    if not eligible:
+        return CustomerDecision(None, invoices=statuses)
+    reference = reference_invoice(eligible)
+    group = replace(
+        reference,
+        level=max(invoice.level for invoice in eligible),
+        last_date=max(filter(None, (i.last_date for i in eligible)), default=None),
+        last_manual_date=max(filter(None, (i.last_manual_date for i in eligible)), default=None),
+        open_todo=any(invoice.open_todo for invoice in eligible),
+    )
+    decision = decide(plan, group, policy, today)
+    listed = ()
+    own_levels = {}
+    if decision.acts:
+        listed = tuple(
+            invoice.key for invoice in eligible if invoice.due_date <= today or invoice is reference
+        )
+    for invoice in eligible:
+        if invoice.key in listed:
+            statuses[invoice.key] = decision
+            own_levels[invoice.key] = min(invoice.level + 1, decision.level)
+        elif decision.acts:
+            # Not due yet: it joins a later communication of the group.
+            statuses[invoice.key] = Decision(
+                r.WAIT, r.NOT_DUE, None, invoice.level, decision.next_date
+            )
+        else:
+            statuses[invoice.key] = replace(decision, level=invoice.level)
+    return CustomerDecision(decision, reference.key, listed, own_levels, statuses)
