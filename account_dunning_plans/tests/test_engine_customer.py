@@ -2,7 +2,7 @@
 """Engine tests of customer-level plans, cross-level contact delay and safety checks."""
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -182,7 +182,7 @@ class TestAcrossLevelsAndHolds(BaseCase):
         ]
         sent = run_customer(plan, invoices, Policy(), MONDAY, 60)
         days = [day for day, _step, _keys in sent]
-        for before, after in zip(days, days[1:]):
+        for before, after in zip(days, days[1:], strict=False):
             self.assertGreaterEqual((after - before).days, max(delay, 1))
         steps = [step for _day, step, _keys in sent]
         self.assertEqual(steps, sorted(set(steps)))
