@@ -18,6 +18,7 @@
         "data/account_dunning_plan_data.xml",
         "data/ir_cron_data.xml",
         "views/account_dunning_plan_views.xml",
+        "views/account_dunning_plan_assign_views.xml",
         "views/account_dunning_action_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",

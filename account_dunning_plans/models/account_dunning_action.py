@@ -65,14 +65,14 @@ class AccountDunningAction(models.Model):
         today = fields.Date.context_today(self)
         todos.write({"state": "done", "user_id": self.env.uid, "date": today})
         for action in todos:
-            action.move_ids._dunning_apply_level(action.level, today)
+            action.move_ids._dunning_apply_level(action.level, today, action.plan_id)
 
     def action_cancel(self):
         """Cancel to-dos: the step is passed over, nobody was contacted."""
         todos = self._check_todo()
         todos.write({"state": "cancel", "user_id": self.env.uid})
         for action in todos:
-            action.move_ids._dunning_apply_level(action.level, False)
+            action.move_ids._dunning_apply_level(action.level, False, action.plan_id)
 
     def _check_todo(self):
         if any(action.state != "todo" for action in self):

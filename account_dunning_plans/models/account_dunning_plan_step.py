@@ -42,14 +42,24 @@ class AccountDunningPlanStep(models.Model):
         help="Automatic steps are executed by the nightly job; manual ones create a "
         "to-do action for a person instead.",
     )
+    template_model = fields.Char(compute="_compute_template_model")
     mail_template_id = fields.Many2one(
         "mail.template",
-        domain="[('model', '=', 'account.move')]",
-        help="Template rendered in the customer's language for e-mail steps.",
+        domain="[('model', '=', template_model)]",
+        help="Template rendered in the customer's language for e-mail steps: on the "
+        "invoice for invoice-level plans, on the customer for customer-level plans.",
     )
 
+    # == Compute methods ==
+    @api.depends("plan_id.scope")
+    def _compute_template_model(self):
+        for step in self:
+            step.template_model = (
+                "res.partner" if step.plan_id.scope == "customer" else "account.move"
+            )
+
     # == Constraints ==
-    @api.constrains("channel", "mail_template_id")
+    @api.constrains("channel", "mail_template_id", "plan_id")
     def _check_mail_template(self):
         for step in self:
             if step.channel == "email" and not step.mail_template_id:
@@ -58,6 +68,16 @@ class AccountDunningPlanStep(models.Model):
                         "The e-mail step %(step)s of plan %(plan)s needs a mail template.",
                         step=step.name,
                         plan=step.plan_id.name,
+                    )
+                )
+            if step.mail_template_id and step.mail_template_id.model != step.template_model:
+                raise ValidationError(
+                    self.env._(
+                        "The template of step %(step)s must be a template of %(model)s "
+                        "for a %(scope)s plan.",
+                        step=step.name,
+                        model=step.template_model,
+                        scope=step.plan_id.scope,
                     )
                 )
 

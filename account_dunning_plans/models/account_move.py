@@ -1,13 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import uuid
-from collections import defaultdict
+from collections import defaultdict, namedtuple
+
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine import Decision, Invoice, decide, next_step_index
+from ..engine import Decision, Invoice, decide, decide_customer, next_step_index
 from ..engine import reasons as r
 from .dunning_reasons import REASON_SELECTION
+
+# One communication or to-do due today: an invoice-level step for one invoice, or a
+# customer-level step for the invoices it lists (``own_levels``: move id -> level).
+Unit = namedtuple("Unit", "partner plan decision moves own_levels scope")
 
 
 class AccountMove(models.Model):
@@ -43,6 +49,26 @@ class AccountMove(models.Model):
     dunning_reason = fields.Selection(
         REASON_SELECTION, string="Dunning status", copy=False, readonly=True
     )
+    dunning_reason_detail = fields.Char(
+        string="Dunning status details",
+        copy=False,
+        readonly=True,
+        help="What the status refers to, e.g. the unmatched payments holding reminders.",
+    )
+    dunning_level_plan_id = fields.Many2one(
+        "account.dunning.plan",
+        string="Level reached in",
+        copy=False,
+        readonly=True,
+        help="Plan in which the dunning level was reached; under another plan the "
+        "invoice starts again (at the step matching its age with contextual logic).",
+    )
+    dunning_customer_plan_id = fields.Many2one(
+        "account.dunning.plan",
+        string="Customer-level plan",
+        compute="_compute_dunning_customer_plan_id",
+        help="Plan of the customer reminding this invoice, as it has no invoice-level plan.",
+    )
     dunning_action_ids = fields.Many2many(
         "account.dunning.action",
         "account_dunning_action_move_rel",
@@ -73,6 +99,15 @@ class AccountMove(models.Model):
             move.dunning_days_overdue = max((today - due).days, 0) if due else 0
             move.dunning_reminder_date = today
 
+    @api.depends("dunning_plan_id", "commercial_partner_id", "company_id")
+    def _compute_dunning_customer_plan_id(self):
+        for move in self:
+            plan = self.env["account.dunning.plan"]
+            if move.move_type == "out_invoice" and not move.dunning_plan_id:
+                partner = move.commercial_partner_id.with_company(move.company_id)
+                plan = partner._dunning_customer_plan() if partner else plan
+            move.dunning_customer_plan_id = plan
+
     def _compute_dunning_payment_url(self):
         for move in self:
             move.dunning_payment_url = move.get_base_url() + move.get_portal_url()
@@ -100,7 +135,8 @@ class AccountMove(models.Model):
             )
         outcome = r.SEND if step.channel == "email" else r.TODO
         decision = Decision(outcome, r.STEP_DUE, index, index + 1)
-        self._dunning_execute([(self, plan, decision)], today, origin="manual")
+        unit = Unit(self.commercial_partner_id, plan, decision, self, {}, "invoice")
+        self._dunning_execute([(self, plan, decision)], [unit], today, origin="manual")
         return self.action_dunning_history()
 
     def action_dunning_send_test(self):
@@ -150,7 +186,11 @@ class AccountMove(models.Model):
 
     # == Business helpers ==
     def _dunning_enter(self):
-        """Give newly posted customer invoices their default plan and entry date."""
+        """Give newly posted customer invoices their default plan and entry date.
+
+        A customer with a specific customer-level plan keeps its invoices at customer
+        level: they get no default invoice-level plan.
+        """
         today = fields.Date.context_today(self)
         Plan = self.env["account.dunning.plan"]
         move_vals = {}
@@ -158,7 +198,11 @@ class AccountMove(models.Model):
             plan = Plan._get_default_plan(company)
             for move in moves:
                 vals = {}
-                if plan and not move.dunning_plan_id:
+                customer = move.commercial_partner_id.with_company(company)
+                has_customer_plan = customer.dunning_plan_mode == "custom" and bool(
+                    customer.dunning_plan_id
+                )
+                if plan and not move.dunning_plan_id and not has_customer_plan:
                     vals["dunning_plan_id"] = plan.id
                 if not move.dunning_entry_date:
                     vals["dunning_entry_date"] = today
@@ -173,6 +217,15 @@ class AccountMove(models.Model):
         if self.payment_state in ("paid", "in_payment", "reversed"):
             raise UserError(self.env._("This invoice is paid or in payment."))
         plan = self.dunning_plan_id
+        if not plan and self.dunning_customer_plan_id:
+            raise UserError(
+                self.env._(
+                    "This invoice is reminded with the other invoices of %(customer)s by "
+                    "the customer-level plan %(plan)s.",
+                    customer=self.commercial_partner_id.display_name,
+                    plan=self.dunning_customer_plan_id.display_name,
+                )
+            )
         if not plan.step_ids:
             raise UserError(self.env._("This invoice has no dunning plan with steps."))
         index = next_step_index(plan._to_engine(), self._dunning_facts(today), today)
@@ -204,10 +257,65 @@ class AccountMove(models.Model):
                 stats[move.id]["last_manual_date"] = last
         return stats
 
-    def _dunning_facts(self, today, stats=None):
-        """The engine's view of this receivable."""
+    def _dunning_customer_stats(self):
+        """Per ``(commercial partner id, company id)`` of these invoices: the last
+        communication to the customer (any plan, any level) and the names of the
+        payments and credits not yet matched on their receivable account (only for
+        companies holding reminders on them)."""
+        stats = defaultdict(lambda: {"last_date": None, "unmatched": []})
+        partners = self.commercial_partner_id
+        companies = self.company_id
+        if not self:
+            return stats
+        groups = (
+            self.env["account.dunning.action"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "in", companies.ids),
+                    ("state", "=", "done"),
+                ],
+                groupby=["partner_id", "company_id"],
+                aggregates=["date:max"],
+            )
+        )
+        for partner, company, last in groups:
+            stats[(partner.id, company.id)]["last_date"] = last
+        holding = companies.filtered("dunning_block_unmatched_payments")
+        if holding:
+            groups = (
+                self.env["account.move.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "child_of", partners.ids),
+                        ("company_id", "in", holding.ids),
+                        ("account_type", "=", "asset_receivable"),
+                        ("parent_state", "=", "posted"),
+                        ("reconciled", "=", False),
+                        ("amount_residual", "<", 0),
+                    ],
+                    groupby=["partner_id", "company_id"],
+                    aggregates=["move_id:recordset"],
+                )
+            )
+            for partner, company, moves in groups:
+                names = stats[(partner.commercial_partner_id.id, company.id)]["unmatched"]
+                names += [name for name in moves.mapped("name") if name not in names]
+        return stats
+
+    def _dunning_facts(self, today, stats=None, plan=None, customer=None):
+        """The engine's view of this receivable under ``plan`` (default: its own plan).
+
+        The level and last date count only in the plan they were reached in: under
+        another plan the invoice enters afresh. ``customer`` holds the customer's
+        facts (see :meth:`_dunning_customer_stats`).
+        """
         self.ensure_one()
         stats = stats if stats is not None else self._dunning_action_stats()
+        customer = customer or {"last_date": None, "unmatched": []}
+        plan = self.dunning_plan_id if plan is None else plan
         move_stats = stats[self.id]
         if self.move_type == "out_invoice":
             kind = "invoice"
@@ -215,6 +323,7 @@ class AccountMove(models.Model):
             kind = "entry"
         else:
             kind = "other"
+        same_plan = not self.dunning_level_plan_id or self.dunning_level_plan_id == plan
         return Invoice(
             due_date=self.invoice_date_due or self.invoice_date or self.date,
             invoice_date=self.invoice_date or self.date,
@@ -224,57 +333,106 @@ class AccountMove(models.Model):
             kind=kind,
             posted=self.state == "posted",
             payment_state=self.payment_state,
-            level=self.dunning_level,
-            last_date=self.dunning_last_date or None,
+            level=self.dunning_level if same_plan else 0,
+            last_date=(self.dunning_last_date or None) if same_plan else None,
             last_manual_date=move_stats["last_manual_date"],
             entry_date=self.dunning_entry_date or None,
             blocked=self.dunning_blocked,
             customer_blocked=self.commercial_partner_id.dunning_blocked,
             has_email=bool(self.partner_id.email),
             open_todo=move_stats["open_todo"],
+            customer_last_date=customer["last_date"],
+            unmatched_payments=bool(customer["unmatched"]),
             key=self.id,
         )
 
     def _dunning_decide(self, today):
         """``[(move, plan, decision)]`` for every invoice of ``self`` on ``today``."""
+        return self._dunning_decide_batch(today)[0]
+
+    def _dunning_decide_batch(self, today):
+        """Decide for the invoices of ``self``, customer by customer.
+
+        ``self`` should hold every open invoice of its customers: the customer level
+        groups them and the contact delay spans both levels. Returns
+        ``(statuses, units)``: ``[(move, plan, decision)]`` for every invoice (``plan``
+        is the invoice-level or customer-level plan deciding it), and the
+        :data:`Unit` s (communications and to-dos) due today.
+        """
         stats = self._dunning_action_stats()
-        plans = {}
+        customers = self._dunning_customer_stats()
+        engine_plans = {}
         policies = {}
-        result = []
-        for move in self:
-            plan = move.dunning_plan_id
-            if plan not in plans:
-                plans[plan] = plan._to_engine() if plan else None
-            if move.company_id not in policies:
-                policies[move.company_id] = move.company_id._dunning_policy()
-            facts = move._dunning_facts(today, stats)
-            result.append(
-                (move, plan, decide(plans[plan], facts, policies[move.company_id], today))
-            )
-        return result
+        default_plans = {}
+
+        def engine_plan(plan):
+            if plan not in engine_plans:
+                engine_plans[plan] = plan._to_engine() if plan else None
+            return engine_plans[plan]
+
+        statuses, units = [], []
+        for (company, partner), moves in self.grouped(
+            lambda move: (move.company_id, move.commercial_partner_id)
+        ).items():
+            if company not in policies:
+                policies[company] = company._dunning_policy()
+                default_plans[company] = self.env["account.dunning.plan"]._get_default_plan(
+                    company, "customer"
+                )
+            policy = policies[company]
+            customer = customers[(partner.id, company.id)]
+            covered = self.browse()
+            for move in moves:
+                plan = move.dunning_plan_id
+                if not plan:
+                    covered |= move
+                    continue
+                facts = move._dunning_facts(today, stats, plan, customer)
+                decision = decide(engine_plan(plan), facts, policy, today)
+                statuses.append((move, plan, decision))
+                if decision.acts:
+                    units.append(Unit(partner, plan, decision, move, {}, "invoice"))
+            if not covered:
+                continue
+            plan = partner.with_company(company)._dunning_customer_plan(default_plans[company])
+            facts = [move._dunning_facts(today, stats, plan, customer) for move in covered]
+            result = decide_customer(engine_plan(plan), facts, policy, today)
+            statuses += [(move, plan, result.invoices[move.id]) for move in covered]
+            if result.decision and result.decision.acts:
+                listed = self.browse(result.listed)
+                units.append(
+                    Unit(partner, plan, result.decision, listed, result.own_levels, "customer")
+                )
+        return statuses, units
 
     @api.model
     def _dunning_get_domain(self, today):
         """Invoices the nightly job still has to look at on ``today``."""
-        return [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("dunning_plan_id", "!=", False),
-            "|",
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("dunning_next_date", "!=", False),
+        return self._dunning_open_domain() + [
             "|",
             ("dunning_checked_date", "=", False),
             ("dunning_checked_date", "<", today),
         ]
 
     @api.model
+    def _dunning_open_domain(self):
+        """Posted customer invoices still open, or whose dunning state must be cleared."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            "|",
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("dunning_next_date", "!=", False),
+        ]
+
+    @api.model
     def _dunning_run(self, date=None, batch_size=500):
         """Run the dunning job for ``date`` (default today) on every company.
 
-        Works by batches of ``batch_size`` invoices and reports progress to the cron
+        Works by batches of customers (those of up to ``batch_size`` invoices still
+        to check, with all their open invoices) and reports progress to the cron
         runner; inside a cron run it returns after one batch (the runner commits and
-        calls again), otherwise it processes everything. Returns the decisions as
+        calls again), otherwise it processes everything. Returns the statuses as
         ``[(move, plan, decision)]``.
         """
         today = date or fields.Date.context_today(self)
@@ -282,95 +440,279 @@ class AccountMove(models.Model):
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         results = []
         while True:
-            moves = self.search(domain, limit=batch_size, order="id")
-            if not moves:
+            partners = self.search(domain, limit=batch_size, order="id").commercial_partner_id
+            if not partners:
                 break
-            decisions = moves._dunning_decide(today)
-            moves._dunning_execute(decisions, today)
-            results += decisions
+            moves = self.search(
+                self._dunning_open_domain() + [("commercial_partner_id", "in", partners.ids)],
+                order="id",
+            )
+            statuses, units = moves._dunning_decide_batch(today)
+            moves._dunning_execute(statuses, units, today)
+            results += statuses
             remaining = self.search_count(domain)
             self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
             if in_cron:
                 break
         return results
 
-    def _dunning_execute(self, decisions, today, origin="auto"):
-        """Act on engine decisions: queue mails, create actions, update invoices."""
-        to_send = defaultdict(list)
-        action_vals = []
+    def _dunning_execute(self, statuses, units, today, origin="auto"):
+        """Act on engine decisions: queue mails, create actions, update invoices.
+
+        A customer gets at most one e-mail per run: its invoice-level and
+        customer-level steps due together are merged into one mail.
+        """
         move_vals = {}
-        for move, plan, decision in decisions:
+        details = self._dunning_reason_details(statuses)
+        for move, plan, decision in statuses:
             vals = {
                 "dunning_checked_date": today,
                 "dunning_reason": decision.reason,
+                "dunning_reason_detail": details.get(move.id, False),
                 "dunning_next_date": decision.next_date or False,
             }
-            if decision.outcome == r.SEND:
-                step = plan.step_ids[decision.step_index]
-                to_send[step.mail_template_id].append((move, plan, step, decision))
-                continue
-            if decision.outcome == r.TODO:
-                step = plan.step_ids[decision.step_index]
-                action_vals.append(move._dunning_action_vals(plan, step, decision, today, origin))
-                vals["dunning_next_date"] = False
+            if plan and move.dunning_level_plan_id and move.dunning_level_plan_id != plan:
+                # The invoice changed level or plan: it starts afresh in this one.
+                vals.update(
+                    dunning_level=decision.level,
+                    dunning_last_date=False,
+                    dunning_level_plan_id=plan.id,
+                )
             move_vals[move] = vals
-        for template, items in to_send.items():
-            self._dunning_send(template, items, today, origin, action_vals, move_vals)
+        action_vals = []
+        mails = defaultdict(list)
+        for unit in units:
+            if unit.decision.outcome == r.SEND:
+                mails[unit.partner, unit.moves.company_id].append(unit)
+                continue
+            action_vals.append(self._dunning_unit_action_vals(unit, today, origin))
+            for move in unit.moves:
+                move_vals[move]["dunning_next_date"] = False
+        single = defaultdict(list)
+        merged = []
+        for partner_units in mails.values():
+            if len(partner_units) == 1 and partner_units[0].scope == "invoice":
+                unit = partner_units[0]
+                single[unit.plan.step_ids[unit.decision.step_index].mail_template_id].append(unit)
+            else:
+                merged.append(partner_units)
+        for template, template_units in single.items():
+            self._dunning_send(template, template_units, today, origin, action_vals, move_vals)
+        if merged:
+            self._dunning_send_to_customers(merged, today, origin, action_vals, move_vals)
         if action_vals:
             self.env["account.dunning.action"].sudo().create(action_vals)
         self._dunning_write(move_vals)
 
-    def _dunning_send(self, template, items, today, origin, action_vals, move_vals):
-        """Queue one template's mails in a batch; a failure marks them failed."""
-        moves = self.browse([move.id for move, _plan, _step, _decision in items])
-        # Date-dependent merge fields must be computed for the day of the run.
+    def _dunning_reason_details(self, statuses):
+        """Per move id, what a hold reason refers to (payments named, bank data date)."""
+        held = [
+            (move, decision)
+            for move, _plan, decision in statuses
+            if decision.reason in (r.UNMATCHED_PAYMENTS, r.STALE_BANK_DATA)
+        ]
+        if not held:
+            return {}
+        moves = self.browse([move.id for move, _decision in held])
+        customers = moves._dunning_customer_stats()
+        bank_dates = {}
+        details = {}
+        for move, decision in held:
+            if decision.reason == r.UNMATCHED_PAYMENTS:
+                key = (move.commercial_partner_id.id, move.company_id.id)
+                details[move.id] = ", ".join(customers[key]["unmatched"])
+            else:
+                company = move.company_id
+                if company not in bank_dates:
+                    bank_dates[company] = company._dunning_bank_data_date()
+                last = bank_dates[company]
+                details[move.id] = (
+                    self.env._("Newest bank statement line: %(date)s", date=last)
+                    if last
+                    else self.env._("No bank statement line")
+                )
+        return details
+
+    def _dunning_prepare_links(self, moves):
+        """Date-dependent merge fields and payment links of ``moves``, for the run's day."""
         moves.invalidate_recordset(["dunning_days_overdue", "dunning_reminder_date"])
         # The payment link needs an access token: create the missing ones in one go.
         missing = moves.filtered(lambda move: not move.access_token)
         self._dunning_write({move: {"access_token": str(uuid.uuid4())} for move in missing})
+
+    def _dunning_sent(self, unit, mail, today, origin, action_vals, move_vals):
+        """Record a unit whose mail was queued: its action and its invoices' new state."""
+        vals = self._dunning_unit_action_vals(unit, today, origin)
+        vals.update(
+            state="done",
+            mail_id=mail.id,
+            mail_message_id=mail.mail_message_id.id,
+            user_id=self.env.uid if origin == "manual" else False,
+        )
+        action_vals.append(vals)
+        for move in unit.moves:
+            move_vals.setdefault(move, {}).update(
+                dunning_checked_date=today,
+                dunning_reason=unit.decision.reason,
+                dunning_reason_detail=False,
+                dunning_level=unit.decision.level,
+                dunning_level_plan_id=unit.plan.id,
+                dunning_last_date=today,
+                dunning_next_date=unit.decision.next_date or False,
+            )
+
+    def _dunning_failed(self, units, error, today, origin, action_vals, move_vals):
+        for unit in units:
+            vals = self._dunning_unit_action_vals(unit, today, origin)
+            vals.update(state="failed", reason="send_failed", note=str(error))
+            action_vals.append(vals)
+            for move in unit.moves:
+                move_vals.setdefault(move, {}).update(
+                    dunning_checked_date=today, dunning_reason="send_failed"
+                )
+
+    def _dunning_send(self, template, units, today, origin, action_vals, move_vals):
+        """Queue one invoice template's mails in a batch; a failure marks them failed."""
+        moves = self.browse([unit.moves.id for unit in units])
+        self._dunning_prepare_links(moves)
         try:
             with self.env.cr.savepoint():
                 mails = template.send_mail_batch(moves.ids)
         except Exception as error:  # noqa: BLE001 - any rendering error is reported
-            for move, plan, step, decision in items:
-                vals = move._dunning_action_vals(plan, step, decision, today, origin)
-                vals.update(state="failed", reason="send_failed", note=str(error))
-                action_vals.append(vals)
-                move_vals[move] = {"dunning_checked_date": today, "dunning_reason": "send_failed"}
+            self._dunning_failed(units, error, today, origin, action_vals, move_vals)
             return
-        for (move, plan, step, decision), mail in zip(items, mails, strict=True):
-            vals = move._dunning_action_vals(plan, step, decision, today, origin)
-            vals.update(
-                state="done",
-                mail_id=mail.id,
-                mail_message_id=mail.mail_message_id.id,
-                user_id=self.env.uid if origin == "manual" else False,
-            )
-            action_vals.append(vals)
-            move_vals[move] = {
-                "dunning_checked_date": today,
-                "dunning_reason": decision.reason,
-                "dunning_level": decision.level,
-                "dunning_last_date": today,
-                "dunning_next_date": decision.next_date or False,
-            }
+        for unit, mail in zip(units, mails, strict=True):
+            self._dunning_sent(unit, mail, today, origin, action_vals, move_vals)
 
-    def _dunning_action_vals(self, plan, step, decision, today, origin):
-        self.ensure_one()
+    def _dunning_send_to_customers(self, mails, today, origin, action_vals, move_vals):
+        """Queue one mail per customer for ``mails`` (a list of each customer's units).
+
+        A customer-level step alone is its plan's template rendered on the customer.
+        Several steps due together are merged: each is rendered as a part (without
+        greeting and signature), in one mail built on the merge template.
+        """
+        units = [unit for partner_units in mails for unit in partner_units]
+        self._dunning_prepare_links(self.browse().union(*(unit.moves for unit in units)))
+        groups = {
+            unit.partner.id: self._dunning_group_values(unit, today)
+            for unit in units
+            if unit.scope == "customer"
+        }
+        companies = {unit.partner.id: unit.moves.company_id for unit in units}
+        alone = defaultdict(list)
+        parts = defaultdict(list)
+        for partner_units in mails:
+            if len(partner_units) == 1:
+                unit = partner_units[0]
+                alone[unit.plan.step_ids[unit.decision.step_index].mail_template_id].append(unit)
+            else:
+                for unit in partner_units:
+                    parts[unit.plan.step_ids[unit.decision.step_index].mail_template_id].append(
+                        unit
+                    )
+        try:
+            with self.env.cr.savepoint():
+                sent = []
+                for template, template_units in alone.items():
+                    partners = self.env["res.partner"].union(
+                        *(unit.partner for unit in template_units)
+                    )
+                    queued = template.with_context(
+                        dunning_groups=groups, dunning_companies=companies
+                    ).send_mail_batch(partners.ids)
+                    sent += [
+                        (unit, mail) for unit, mail in zip(template_units, queued, strict=True)
+                    ]
+                sent += self._dunning_send_merged(mails, parts, groups, companies)
+        except Exception as error:  # noqa: BLE001 - any rendering error is reported
+            self._dunning_failed(units, error, today, origin, action_vals, move_vals)
+            return
+        for unit, mail in sent:
+            self._dunning_sent(unit, mail, today, origin, action_vals, move_vals)
+
+    def _dunning_send_merged(self, mails, parts, groups, companies):
+        """Render the parts of merged mails and queue one mail per customer."""
+        if not parts:
+            return []
+        bodies = {}
+        for template, template_units in parts.items():
+            records = (
+                self.env["res.partner"].union(*(unit.partner for unit in template_units))
+                if template.model == "res.partner"
+                else self.browse([unit.moves.id for unit in template_units])
+            )
+            rendered = template.with_context(
+                dunning_part=True, dunning_groups=groups, dunning_companies=companies
+            )._render_field("body_html", records.ids, compute_lang=True)
+            for unit in template_units:
+                record_id = unit.partner.id if template.model == "res.partner" else unit.moves.id
+                bodies[id(unit)] = Markup(rendered[record_id])
+        merged = [partner_units for partner_units in mails if len(partner_units) > 1]
+        wrapper = self.env.ref("account_dunning_plans.mail_template_dunning_merged")
+        partners = self.env["res.partner"].union(*(units[0].partner for units in merged))
+        context = {
+            "dunning_companies": companies,
+            "dunning_parts": {
+                units[0].partner.id: [bodies[id(unit)] for unit in units] for units in merged
+            },
+            "dunning_recipients": {
+                units[0].partner.id: ",".join(
+                    str(pid)
+                    for pid in dict.fromkeys(
+                        unit.moves.partner_id.id if unit.scope == "invoice" else unit.partner.id
+                        for unit in units
+                    )
+                )
+                for units in merged
+            },
+        }
+        queued = wrapper.with_context(**context).send_mail_batch(partners.ids)
+        mail_of = dict(zip(partners.ids, queued, strict=True))
+        return [(unit, mail_of[units[0].partner.id]) for units in merged for unit in units]
+
+    def _dunning_group_values(self, unit, today):
+        """What a customer-level template shows: the invoices listed, each with its own
+        level and days overdue, and the total due per currency."""
+        lines = []
+        totals = defaultdict(float)
+        for move in unit.moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
+            due = move.invoice_date_due or move.date
+            lines.append(
+                {
+                    "move": move,
+                    "level": unit.own_levels.get(move.id, unit.decision.level),
+                    "days_overdue": max((today - due).days, 0),
+                }
+            )
+            totals[move.currency_id] += move.amount_residual
         return {
-            "company_id": self.company_id.id,
-            "plan_id": plan.id,
+            "lines": lines,
+            "totals": sorted(totals.items(), key=lambda item: item[0].name),
+            "level": unit.decision.level,
+            "step": unit.plan.step_ids[unit.decision.step_index],
+        }
+
+    def _dunning_unit_action_vals(self, unit, today, origin):
+        """Values of the action recording ``unit`` (state to do)."""
+        step = unit.plan.step_ids[unit.decision.step_index]
+        moves = unit.moves
+        currencies = moves.currency_id
+        return {
+            "company_id": moves.company_id.id,
+            "plan_id": unit.plan.id,
             "step_id": step.id,
-            "partner_id": self.commercial_partner_id.id,
-            "move_ids": [Command.set(self.ids)],
-            "level": decision.level,
+            "partner_id": unit.partner.id,
+            "move_ids": [Command.set(moves.ids)],
+            "level": unit.decision.level,
             "channel": step.channel,
             "state": "todo",
             "origin": origin,
             "date": today,
-            "reason": decision.reason,
-            "amount_residual": self.amount_residual,
-            "currency_id": self.currency_id.id,
+            "reason": unit.decision.reason,
+            "amount_residual": sum(moves.mapped("amount_residual")) if len(currencies) == 1 else 0,
+            "currency_id": currencies.id
+            if len(currencies) == 1
+            else moves.company_id.currency_id.id,
         }
 
     def _dunning_write(self, move_vals):
@@ -392,9 +734,11 @@ class AccountMove(models.Model):
         for items, ids in groups.items():
             moves.browse(ids).write(dict(items))
 
-    def _dunning_apply_level(self, level, date):
-        """A to-do of level ``level`` was handled on ``date`` (False: cancelled)."""
+    def _dunning_apply_level(self, level, date, plan=None):
+        """A to-do of level ``level`` of ``plan`` was handled on ``date`` (False: cancelled)."""
         vals = {"dunning_level": level, "dunning_checked_date": False}
+        if plan:
+            vals["dunning_level_plan_id"] = plan.id
         if date:
             vals["dunning_last_date"] = date
         moves = self.filtered(lambda move: move.dunning_level < level)

@@ -26,6 +26,8 @@ REASON_SELECTION = [
     (r.ALREADY_TODAY, "Already reminded today"),
     (r.WEEKEND, "Week-end: nothing is sent"),
     (r.TODO_PENDING, "Waiting for a person to handle a to-do"),
+    (r.STALE_BANK_DATA, "Held: bank data too old (the customer may have paid)"),
+    (r.UNMATCHED_PAYMENTS, "Held: the customer has payments or credits not matched yet"),
     (r.STEP_DUE, "Step due"),
     (r.MANUAL_STEP, "Manual step: to do by a person"),
     (r.LETTER_STEP, "Postal letter to print"),

@@ -37,6 +37,20 @@ class ResCompany(models.Model):
         "(0: no limit).",
     )
 
+    dunning_bank_max_age = fields.Integer(
+        string="Maximum age of bank data",
+        default=14,
+        help="No automatic reminder is sent while the newest bank statement line of the "
+        "company's bank journals is older than this many days: the customer may have "
+        "paid already (0: no check).",
+    )
+    dunning_block_unmatched_payments = fields.Boolean(
+        string="Hold reminders on unmatched payments",
+        default=True,
+        help="A customer with incoming payments or credit notes not yet matched with "
+        "invoices on their receivable account gets no reminder until they are matched.",
+    )
+
     # == CRUD ==
     def write(self, vals):
         if vals.get("dunning_enabled") and "dunning_activation_date" not in vals:
@@ -55,9 +69,23 @@ class ResCompany(models.Model):
         return super().create(vals_list)
 
     # == Business helpers ==
+    def _dunning_bank_data_date(self):
+        """Date of the newest bank statement line of this company's bank journals."""
+        self.ensure_one()
+        groups = (
+            self.env["account.bank.statement.line"]
+            .sudo()
+            ._read_group(
+                [("company_id", "=", self.id), ("journal_id.type", "=", "bank")],
+                aggregates=["date:max"],
+            )
+        )
+        return groups[0][0] if groups else None
+
     def _dunning_policy(self):
         """The engine's view of this company's dunning settings."""
         self.ensure_one()
+        bank_date = self._dunning_bank_data_date() if self.dunning_bank_max_age else None
         return Policy(
             enabled=self.dunning_enabled,
             reminder_interval=self.dunning_reminder_interval,
@@ -65,4 +93,6 @@ class ResCompany(models.Model):
             min_percentage=self.dunning_min_percentage,
             max_age_at_activation=self.dunning_max_age_at_activation,
             activation_date=self.dunning_activation_date,
+            bank_max_age=max(self.dunning_bank_max_age, 0),
+            bank_data_date=bank_date or None,
         )

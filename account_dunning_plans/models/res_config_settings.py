@@ -17,3 +17,7 @@ class ResConfigSettings(models.TransientModel):
     dunning_max_age_at_activation = fields.Integer(
         related="company_id.dunning_max_age_at_activation", readonly=False
     )
+    dunning_bank_max_age = fields.Integer(related="company_id.dunning_bank_max_age", readonly=False)
+    dunning_block_unmatched_payments = fields.Boolean(
+        related="company_id.dunning_block_unmatched_payments", readonly=False
+    )

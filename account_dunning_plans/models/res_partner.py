@@ -1,16 +1,30 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+PLAN_MODES = [
+    ("default", "Company default"),
+    ("custom", "Specific plan"),
+    ("none", "No customer-level dunning"),
+]
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    dunning_plan_mode = fields.Selection(
+        PLAN_MODES,
+        string="Customer-level dunning",
+        company_dependent=True,
+        help="Company default: the company's default customer-level plan, if any. "
+        "Specific plan: the plan below. No customer-level dunning: only invoice-level "
+        "plans remind this customer. Contacts follow their company.",
+    )
     dunning_plan_id = fields.Many2one(
         "account.dunning.plan",
         string="Customer dunning plan",
         company_dependent=True,
         domain="[('scope', '=', 'customer'), ('company_id', '=', current_company_id)]",
-        help="Customer-level plan of this customer (empty: the company's default).",
+        help="Customer-level plan of this customer when 'Specific plan' is chosen.",
     )
     dunning_blocked = fields.Boolean(
         string="Block reminders",
@@ -21,3 +35,31 @@ class ResPartner(models.Model):
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + ["dunning_blocked"]
+
+    @api.onchange("dunning_plan_id")
+    def _onchange_dunning_plan_id(self):
+        if self.dunning_plan_id:
+            self.dunning_plan_mode = "custom"
+
+    def _dunning_customer_plan(self, default=None):
+        """The customer-level plan of this commercial entity in the current company.
+
+        ``default``: the company's default customer-level plan when already known.
+        """
+        Plan = self.env["account.dunning.plan"]
+        partner = self.commercial_partner_id
+        if len(partner) != 1:
+            return Plan
+        mode = partner.dunning_plan_mode or "default"
+        if mode == "none":
+            return Plan
+        if mode == "custom" and partner.dunning_plan_id:
+            return partner.dunning_plan_id
+        if default is None:
+            default = Plan._get_default_plan(self.env.company, "customer")
+        return default
+
+    def write(self, vals):
+        if vals.get("dunning_plan_id") and "dunning_plan_mode" not in vals:
+            vals = dict(vals, dunning_plan_mode="custom")
+        return super().write(vals)

@@ -5,3 +5,4 @@ from . import test_account_move
 from . import test_dunning_mail
 from . import test_dunning_security
 from . import test_dunning_ui
+from . import test_engine_customer

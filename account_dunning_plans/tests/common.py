@@ -18,10 +18,25 @@ class DunningCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.write({"dunning_enabled": True, "dunning_activation_date": date(2026, 1, 1)})
+        cls.company.write(
+            {
+                "dunning_enabled": True,
+                "dunning_activation_date": date(2026, 1, 1),
+                # Tests travel in time: bank data age is tested on its own.
+                "dunning_bank_max_age": 0,
+            }
+        )
         cls.templates = {
             key: cls.env.ref(f"account_dunning_plans.mail_template_dunning_{key}")
-            for key in ("courtesy", "first", "second", "final")
+            for key in (
+                "courtesy",
+                "first",
+                "second",
+                "final",
+                "customer",
+                "customer_final",
+                "merged",
+            )
         }
         cls.plan = cls.create_plan(
             [(-3, "courtesy"), (10, "first"), (30, "second"), (45, "final")],

@@ -25,7 +25,7 @@ class TestAccountMoveDunning(DunningCommon):
     def test_single_default_plan(self):
         with self.assertRaises(ValidationError):
             self.create_plan([(5, "first")], is_default=True)
-        customer_plan = self.create_plan([(5, "first")], is_default=True, scope="customer")
+        customer_plan = self.create_plan([(5, "customer")], is_default=True, scope="customer")
         self.assertTrue(customer_plan.is_default)
 
     def test_email_step_needs_template(self):

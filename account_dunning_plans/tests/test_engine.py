@@ -4,7 +4,7 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
@@ -69,6 +69,7 @@ class TestCalendar(BaseCase):
         saturday = date(2026, 3, 7)
         self.assertEqual(add_days(saturday, 0, True), saturday)
 
+    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(-60, 60))
     def test_business_result_is_business_day(self, day, days):
         result = add_days(day, days, True)
@@ -230,7 +231,7 @@ plans_strategy = st.builds(
 
 @tagged("post_install", "-at_install", "dunning_engine")
 class TestDecideProperties(BaseCase):
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         plan=plans_strategy,
         due_offset=st.integers(-40, 40),
@@ -265,7 +266,7 @@ class TestDecideProperties(BaseCase):
             if inv.last_manual_date:
                 self.assertFalse(inv.last_manual_date <= day < inv.last_manual_date + timedelta(7))
 
-    @settings(max_examples=100, deadline=None)
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(plan=plans_strategy, offset=st.integers(-30, 90))
     def test_wait_announces_its_date(self, plan, offset):
         """A WAIT decision's next date is when the step is really taken."""

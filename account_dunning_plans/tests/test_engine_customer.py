@@ -4,7 +4,7 @@
 from dataclasses import replace
 from datetime import timedelta
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
@@ -168,7 +168,7 @@ class TestAcrossLevelsAndHolds(BaseCase):
         self.assertEqual(group.listed, ())
         self.assertEqual(group.invoices["u"].reason, r.UNMATCHED_PAYMENTS)
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         st.lists(st.tuples(st.integers(-20, 80), st.integers(0, 3)), min_size=1, max_size=5),
         st.integers(0, 6),
