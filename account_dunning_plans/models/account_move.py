@@ -697,6 +697,7 @@ class AccountMove(models.Model):
         step = unit.plan.step_ids[unit.decision.step_index]
         moves = unit.moves
         currencies = moves.currency_id
+        single = len(currencies) == 1
         return {
             "company_id": moves.company_id.id,
             "plan_id": unit.plan.id,
@@ -709,10 +710,9 @@ class AccountMove(models.Model):
             "origin": origin,
             "date": today,
             "reason": unit.decision.reason,
-            "amount_residual": sum(moves.mapped("amount_residual")) if len(currencies) == 1 else 0,
-            "currency_id": currencies.id
-            if len(currencies) == 1
-            else moves.company_id.currency_id.id,
+            # Amounts in several currencies do not add up: the list shows none then.
+            "amount_residual": sum(moves.mapped("amount_residual")) if single else 0.0,
+            "currency_id": currencies.id if single else moves.company_id.currency_id.id,
         }
 
     def _dunning_write(self, move_vals):
