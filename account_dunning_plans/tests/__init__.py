@@ -6,3 +6,4 @@ from . import test_dunning_mail
 from . import test_dunning_security
 from . import test_dunning_ui
 from . import test_engine_customer
+from . import test_dunning_customer
