@@ -186,3 +186,50 @@ class TestAcrossLevelsAndHolds(BaseCase):
             self.assertGreaterEqual((after - before).days, max(delay, 1))
         steps = [step for _day, step, _keys in sent]
         self.assertEqual(steps, sorted(set(steps)))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestBothLevelsProperties(BaseCase):
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.lists(st.integers(-10, 60), min_size=0, max_size=3),
+        st.lists(st.integers(-10, 60), min_size=0, max_size=3),
+        st.integers(1, 6),
+    )
+    def test_customer_contacts_spaced_across_levels(self, own_offsets, group_offsets, delay):
+        """Invoice-level and customer-level steps of one customer, run day by day: at most
+        one contact day at a time, contact days spaced by the plans' contact delay."""
+        plan = replace(PLAN, min_contact_delay=delay)
+        own = {
+            f"own{i}": invoice(key=f"own{i}", due_date=MONDAY - offset * DAY)
+            for i, offset in enumerate(own_offsets)
+        }
+        covered = {
+            f"grp{i}": invoice(key=f"grp{i}", due_date=MONDAY - offset * DAY)
+            for i, offset in enumerate(group_offsets)
+        }
+        contact_days = []
+        last = None
+        for offset in range(90):
+            day = MONDAY + offset * DAY
+            acted = []
+            for key, inv in own.items():
+                decision = decide(plan, replace(inv, customer_last_date=last), Policy(), day)
+                if decision.acts:
+                    acted.append(key)
+                    own[key] = replace(inv, level=decision.level, last_date=day)
+            group = decide_customer(
+                plan,
+                [replace(inv, customer_last_date=last) for inv in covered.values()],
+                Policy(),
+                day,
+            )
+            if group.decision and group.decision.acts:
+                acted += list(group.listed)
+                for key in group.listed:
+                    covered[key] = replace(covered[key], level=group.decision.level, last_date=day)
+            if acted:
+                contact_days.append(day)
+                last = day
+        for before, after in zip(contact_days, contact_days[1:], strict=False):
+            self.assertGreaterEqual((after - before).days, delay)
