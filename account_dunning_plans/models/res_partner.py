@@ -31,6 +31,32 @@ class ResPartner(models.Model):
         tracking=True,
         help="No automatic reminder is sent to this customer.",
     )
+    dunning_action_count = fields.Integer(
+        string="Reminders",
+        compute="_compute_dunning_action_count",
+        groups="account.group_account_invoice",
+    )
+
+    def _compute_dunning_action_count(self):
+        counts = dict(
+            self.env["account.dunning.action"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_action_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_dunning_actions(self):
+        """The customer's dunning actions, both levels."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_plans.account_dunning_action_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
 
     @api.model
     def _commercial_fields(self):

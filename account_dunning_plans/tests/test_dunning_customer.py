@@ -83,6 +83,11 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual(action.move_ids, first | second)
         self.assertEqual(action.mail_id, mail)
         self.assertEqual(action.plan_id, self.customer_plan)
+        self.assertEqual(self.grouped.dunning_action_count, 2)
+        history = self.grouped.action_view_dunning_actions()
+        self.assertEqual(
+            self.env["account.dunning.action"].search(history["domain"]), first.dunning_action_ids
+        )
 
     def test_reference_invoice_changes(self):
         reference = self.grouped_invoice(date(2026, 2, 1), date(2026, 3, 1), 800.0)
