@@ -89,6 +89,10 @@ class AccountDunningPlan(models.Model):
                     )
                 )
 
+    @api.constrains("scope")
+    def _check_scope_templates(self):
+        self.step_ids._check_mail_template()
+
     @api.constrains("min_contact_delay")
     def _check_min_contact_delay(self):
         if any(plan.min_contact_delay < 0 for plan in self):

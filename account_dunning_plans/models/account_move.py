@@ -5,7 +5,7 @@ from collections import defaultdict, namedtuple
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import Decision, Invoice, decide, decide_customer, next_step_index
 from ..engine import reasons as r
@@ -86,6 +86,19 @@ class AccountMove(models.Model):
     _sql_constraints = [
         ("dunning_level_positive", "CHECK(dunning_level >= 0)", "The dunning level is >= 0."),
     ]
+
+    # == Constraints ==
+    @api.constrains("dunning_plan_id")
+    def _check_dunning_plan_scope(self):
+        for move in self:
+            if move.dunning_plan_id.scope == "customer":
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s is a customer-level plan: set it on the customer; an "
+                        "invoice takes an invoice-level plan.",
+                        plan=move.dunning_plan_id.display_name,
+                    )
+                )
 
     # == Compute methods ==
     def _compute_dunning_action_count(self):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 PLAN_MODES = [
     ("default", "Company default"),
@@ -86,6 +87,16 @@ class ResPartner(models.Model):
         return default
 
     def write(self, vals):
-        if vals.get("dunning_plan_id") and "dunning_plan_mode" not in vals:
-            vals = dict(vals, dunning_plan_mode="custom")
+        if vals.get("dunning_plan_id"):
+            plan = self.env["account.dunning.plan"].browse(vals["dunning_plan_id"])
+            if plan.scope != "customer":
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s is an invoice-level plan: a customer needs a "
+                        "customer-level plan.",
+                        plan=plan.display_name,
+                    )
+                )
+            if "dunning_plan_mode" not in vals:
+                vals = dict(vals, dunning_plan_mode="custom")
         return super().write(vals)

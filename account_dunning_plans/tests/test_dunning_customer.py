@@ -7,7 +7,7 @@ from datetime import date
 from lxml import html
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import freeze_time, tagged
 
 from .common import DunningCommon
@@ -243,6 +243,15 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual(self.run_job(date(2026, 3, 23))[invoice].outcome, "send")
         with self.assertRaises(UserError):
             invoice.action_dunning_send_now()
+
+    def test_plans_of_the_wrong_level_are_refused(self):
+        invoice = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10))
+        with self.assertRaises(ValidationError):
+            invoice.dunning_plan_id = self.customer_plan
+        with self.assertRaises(ValidationError):
+            self.customer.dunning_plan_id = self.plan
+        with self.assertRaises(ValidationError):
+            self.customer_plan.scope = "invoice"  # its templates are customer templates
 
     def test_bulk_assignment_on_customers(self):
         others = self.env["res.partner"].create(
