@@ -453,10 +453,11 @@ class AccountMove(models.Model):
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         results = []
         while True:
-            partners = self.search(domain, limit=batch_size, order="id").commercial_partner_id
-            if not partners:
+            batch = self.search(domain, limit=batch_size, order="id")
+            if not batch:
                 break
-            moves = self.search(
+            partners = batch.commercial_partner_id
+            moves = batch | self.search(
                 self._dunning_open_domain() + [("commercial_partner_id", "in", partners.ids)],
                 order="id",
             )
@@ -484,13 +485,10 @@ class AccountMove(models.Model):
                 "dunning_reason_detail": details.get(move.id, False),
                 "dunning_next_date": decision.next_date or False,
             }
-            if plan and move.dunning_level_plan_id and move.dunning_level_plan_id != plan:
+            switched = move.dunning_level_plan_id and move.dunning_level_plan_id != plan
+            if plan and switched and decision.outcome != r.SKIP:
                 # The invoice changed level or plan: it starts afresh in this one.
-                vals.update(
-                    dunning_level=decision.level,
-                    dunning_last_date=False,
-                    dunning_level_plan_id=plan.id,
-                )
+                vals.update(dunning_level=0, dunning_last_date=False, dunning_level_plan_id=plan.id)
             move_vals[move] = vals
         action_vals = []
         mails = defaultdict(list)

@@ -214,6 +214,22 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual(moved.dunning_level, 0)  # starts afresh in the invoice plan
         self.assertEqual(results[moved].next_date, date(2026, 3, 8))
 
+    def test_switch_to_a_manual_step(self):
+        moved = self.grouped_invoice(date(2026, 1, 20), date(2026, 2, 1))
+        self.run_job(date(2026, 2, 11))
+        self.run_job(date(2026, 3, 3))
+        self.assertEqual(moved.dunning_level, 2)
+        call = self.create_plan([(10, None, {"channel": "manual"})], name="Call")
+        moved.dunning_plan_id = call
+        self.assertEqual(self.run_job(date(2026, 3, 9))[moved].outcome, "todo")
+        self.assertEqual((moved.dunning_level, moved.dunning_level_plan_id), (0, call))
+        todo = moved.dunning_action_ids.filtered(lambda action: action.state == "todo")
+        self.assertEqual(todo.plan_id, call)
+        with freeze_time("2026-03-10"):
+            todo.action_done()
+        self.assertEqual((moved.dunning_level, moved.dunning_last_date), (1, date(2026, 3, 10)))
+        self.assertEqual(self.run_job(date(2026, 3, 11))[moved].reason, "plan_completed")
+
     def test_multi_currency_totals(self):
         eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
         main_invoice = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10), 100.0)
