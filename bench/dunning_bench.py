@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Benchmark of the nightly dunning job; prints figures, asserts nothing.
 
-Usage: python bench/dunning_bench.py [--db NAME] [--invoices N] [--customers N] [--rebuild]
+Usage: python bench/dunning_bench.py [--db NAME] [--invoices N] [--customers N]
+                                     [--customer-level SHARE] [--rebuild]
 
 Builds (once) a database with the addon, N overdue customer invoices spread over customers
-and dunning enabled, then runs the job for one day inside a transaction that is rolled
-back, so it can be rerun on the same data. Prints invoices looked at, mails queued,
-seconds, invoices per second and SQL queries.
+(a SHARE of them, default 0.25, on the shipped customer-level plan) and dunning enabled,
+with fresh bank data, then runs the job for one day inside a transaction that is rolled
+back, so it can be rerun on the same data. Prints invoices looked at, invoices reminded,
+mails queued (one per customer), seconds, invoices per second and SQL queries.
 """
 
 import argparse
@@ -33,7 +35,7 @@ def odoo_args(db):
     ]
 
 
-def build(db, invoices, customers):
+def build(db, invoices, customers, customer_share, day):
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", db], check=False)
     subprocess.run(
         ["odoo", *odoo_args(db), "-i", "account_dunning_plans", "--without-demo=all"]
@@ -50,6 +52,21 @@ def build(db, invoices, customers):
         company.write({"dunning_enabled": True, "dunning_activation_date": date(2026, 1, 1)})
         partners = env["res.partner"].create(
             [{"name": f"Customer {i}", "email": f"c{i}@example.com"} for i in range(customers)]
+        )
+        grouped = partners[: int(customers * customer_share)]
+        grouped.write(
+            {
+                "dunning_plan_mode": "custom",
+                "dunning_plan_id": env.ref(
+                    "account_dunning_plans.account_dunning_plan_customer"
+                ).id,
+            }
+        )
+        bank = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        )
+        env["account.bank.statement.line"].create(
+            {"journal_id": bank.id, "date": day, "payment_ref": "Bank fees", "amount": -1.0}
         )
         base = date(2026, 1, 5)
         for start in range(0, invoices, 500):
@@ -89,8 +106,9 @@ def run(db, day):
         seconds = time.perf_counter() - started
         mails = env["mail.mail"].search_count([]) - before_mails
         queries = cr.sql_log_count - queries
+        reminded = sum(1 for _move, _plan, decision in results if decision.acts)
         cr.rollback()
-    return len(results), mails, seconds, queries
+    return len(results), reminded, mails, seconds, queries
 
 
 def main():
@@ -98,6 +116,7 @@ def main():
     parser.add_argument("--db", default="dunning_bench")
     parser.add_argument("--invoices", type=int, default=2000)
     parser.add_argument("--customers", type=int, default=400)
+    parser.add_argument("--customer-level", type=float, default=0.25, dest="customer_share")
     parser.add_argument("--date", default="2026-03-20")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
@@ -111,12 +130,19 @@ def main():
     ).stdout
     if args.rebuild or f" {args.db} " not in exists:
         print(f"building {args.db} with {args.invoices} invoices...", file=sys.stderr)
-        build(args.db, args.invoices, args.customers)
+        build(
+            args.db,
+            args.invoices,
+            args.customers,
+            args.customer_share,
+            date.fromisoformat(args.date),
+        )
     odoo.modules.module.initialize_sys_path()
-    looked, mails, seconds, queries = run(args.db, date.fromisoformat(args.date))
+    looked, reminded, mails, seconds, queries = run(args.db, date.fromisoformat(args.date))
     print(f"database          {args.db}")
     print(f"day               {args.date}")
     print(f"invoices examined {looked}")
+    print(f"invoices reminded {reminded}")
     print(f"mails queued      {mails}")
     print(f"seconds           {seconds:.2f}")
     print(f"invoices/second   {looked / seconds:.0f}")

@@ -43,3 +43,42 @@ class TestDunningUi(DunningCommon, AccountTestInvoicingHttpCommon):
             login=self.env.user.login,
             timeout=120,
         )
+
+
+CHECK_PARTNER_FORM = """
+const button = document.querySelector('button[name=action_view_dunning_actions]');
+const tab = [...document.querySelectorAll('.o_notebook .nav-link')]
+    .find((link) => link.textContent.trim() === 'Sales & Purchase');
+if (!button || !tab) {
+    console.error('no Reminders button or no Sales & Purchase tab on the customer form');
+} else {
+    tab.click();
+    setTimeout(() => {
+        const mode = document.querySelector('div[name=dunning_plan_mode]');
+        const plan = document.querySelector('div[name=dunning_plan_id] input');
+        if (mode && mode.textContent.includes('Specific plan') && plan && plan.value === 'Grouped'
+            && button.textContent.includes('Reminders')) {
+            console.log('test successful');
+        } else {
+            console.error('customer-level dunning not shown: ' + (mode && mode.textContent));
+        }
+    }, 1000);
+}
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPartnerUi(DunningCommon, AccountTestInvoicingHttpCommon):
+    def test_customer_form_shows_customer_level(self):
+        plan = self.create_plan([(10, "customer")], name="Grouped", scope="customer")
+        customer = self.env["res.partner"].create(
+            {"name": "Gamma", "is_company": True, "email": "g@example.com"}
+        )
+        customer.dunning_plan_id = plan
+        self.browser_js(
+            f"/odoo/action-account.res_partner_action_customer/{customer.id}",
+            CHECK_PARTNER_FORM,
+            ready="!!document.querySelector('.o_form_view .o_notebook')",
+            login=self.env.user.login,
+            timeout=120,
+        )
