@@ -352,7 +352,11 @@ class AccountMove(models.Model):
             entry_date=self.dunning_entry_date or None,
             blocked=self.dunning_blocked,
             customer_blocked=self.commercial_partner_id.dunning_blocked,
-            has_email=bool(self.partner_id.email),
+            # Customer-level mails go to the customer itself, invoice-level ones to the
+            # invoice's contact.
+            has_email=bool(
+                (self.commercial_partner_id if plan.scope == "customer" else self.partner_id).email
+            ),
             open_todo=move_stats["open_todo"],
             customer_last_date=customer["last_date"],
             unmatched_payments=bool(customer["unmatched"]),

@@ -230,6 +230,19 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual((moved.dunning_level, moved.dunning_last_date), (1, date(2026, 3, 10)))
         self.assertEqual(self.run_job(date(2026, 3, 11))[moved].reason, "plan_completed")
 
+    def test_customer_without_email_gets_one_todo(self):
+        self.grouped.email = False
+        contact = self.env["res.partner"].create(
+            {"name": "Ann", "email": "ann@example.com", "parent_id": self.grouped.id}
+        )
+        first = self.create_invoice(date(2026, 3, 1), date(2026, 3, 10), partner=contact)
+        second = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10))
+        results = self.run_job(date(2026, 3, 20))
+        self.assertEqual(results[first].reason, "no_email")
+        todo = first.dunning_action_ids
+        self.assertEqual((todo.state, todo.move_ids), ("todo", first | second))
+        self.assertFalse(self.customer_mails(self.grouped))
+
     def test_multi_currency_totals(self):
         eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
         main_invoice = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10), 100.0)
