@@ -243,6 +243,26 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual((todo.state, todo.move_ids), ("todo", first | second))
         self.assertFalse(self.customer_mails(self.grouped))
 
+    def test_customer_plan_is_per_company(self):
+        other = self.setup_other_company()["company"]
+        self.env.user.company_ids |= other
+        other.write({"dunning_enabled": True, "dunning_activation_date": date(2026, 1, 1)})
+        other.dunning_bank_max_age = 0
+        other_plan = self.create_plan([(10, "first")], company_id=other.id, is_default=True)
+        self.assertFalse(self.grouped.with_company(other).dunning_plan_id)
+        theirs = self.create_invoice(
+            date(2026, 3, 1), date(2026, 3, 10), partner=self.grouped, company_id=other.id
+        )
+        self.assertEqual(theirs.dunning_plan_id, other_plan)
+        mine = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10))
+        results = self.run_job(date(2026, 3, 20))
+        self.assertEqual((results[mine].outcome, results[theirs].outcome), ("send", "send"))
+        # Each company writes on its own behalf: one mail from each.
+        self.assertEqual(len(self.customer_mails(self.grouped)), 1)
+        self.assertEqual(len(self.mails_of(theirs)), 1)
+        self.assertEqual(mine.dunning_action_ids.company_id, self.company)
+        self.assertEqual(theirs.dunning_action_ids.company_id, other)
+
     def test_multi_currency_totals(self):
         eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
         main_invoice = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10), 100.0)
