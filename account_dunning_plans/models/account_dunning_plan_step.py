@@ -77,7 +77,9 @@ class AccountDunningPlanStep(models.Model):
                         "for a %(scope)s plan.",
                         step=step.name,
                         model=step.template_model,
-                        scope=step.plan_id.scope,
+                        scope=dict(
+                            step.plan_id._fields["scope"]._description_selection(self.env)
+                        ).get(step.plan_id.scope),
                     )
                 )
 

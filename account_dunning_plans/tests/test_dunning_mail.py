@@ -104,3 +104,41 @@ class TestDunningMail(DunningCommon):
         self.assertEqual(results[mine].outcome, "send")
         self.assertEqual(results[theirs].reason, "below_min_amount")
         self.assertEqual(mine.dunning_action_ids.company_id, self.company)
+
+    def test_merged_and_grouped_mail_in_french(self):
+        """One mail for both levels, wholly in the customer's language and formats."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+        )
+        group_plan = self.create_plan(
+            [(10, "customer"), (30, "customer_final")], name="Grouped", scope="customer"
+        )
+        client = self.env["res.partner"].create(
+            {"name": "Boulangerie Lumière", "email": "compta@lumiere.example.com", "lang": "fr_FR"}
+        )
+        client.dunning_plan_id = group_plan
+        own = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 1234.5, partner=client)
+        own.dunning_plan_id = self.plan
+        covered = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 2000.0, partner=client)
+        self.run_job(date(2026, 3, 20))
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", client.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.subject, "Dunning Test Co : relances de paiement")
+        body = mail.body_html
+        self.assertEqual(body.count("Bonjour Boulangerie Lumière"), 1)
+        self.assertEqual(body.count("Cordialement"), 1)
+        for french in (
+            "Jours de retard",
+            "Date d'échéance",
+            "10/03/2026",
+            "1\xa0234,50",
+            "2\xa0000,00",
+        ):
+            self.assertIn(french, body)
+        for english in ("Dear", "Kind regards", "Days overdue", "Total due", "Amount still due"):
+            self.assertNotIn(english, body)
+        self.assertIn(own.name, body)
+        self.assertIn(covered.name, body)
