@@ -11,8 +11,12 @@ from .calendar import add_days, is_business_day, next_business_day
 from .decide import decide, next_step_index, step_dates
 from .facts import Decision, Invoice, Plan, Policy, Step
 from .group import CustomerDecision, decide_customer, reference_invoice
+from .promise import BROKEN, KEPT, PARTIAL, promise_outcome
 
 __all__ = [
+    "BROKEN",
+    "KEPT",
+    "PARTIAL",
     "CustomerDecision",
     "Decision",
     "Invoice",
@@ -25,6 +29,7 @@ __all__ = [
     "is_business_day",
     "next_business_day",
     "next_step_index",
+    "promise_outcome",
     "reasons",
     "reference_invoice",
     "step_dates",

@@ -28,6 +28,10 @@ def step_dates(plan: Plan, invoice: Invoice) -> list:
     """
     dates = []
     for index, step in enumerate(plan.steps):
+        if step.broken_promise:
+            # Out of the sequence: it runs when a promise is broken, not at a date.
+            dates.append(dates[-1] if dates else invoice.due_date)
+            continue
         if step.reference == INVOICE_DATE:
             base = invoice.invoice_date
         elif step.reference == PREVIOUS_STEP and index:
@@ -47,6 +51,8 @@ def _trigger_date(plan: Plan, invoice: Invoice, index: int, theoretical: list) -
     ran when it did (``last_date``), else from its theoretical date.
     """
     step = plan.steps[index]
+    if step.broken_promise:
+        return date.min  # at once, spacing rules apart
     if step.reference == PREVIOUS_STEP and index and invoice.last_date:
         return add_days(invoice.last_date, step.delay, plan.business_days_only)
     return theoretical[index]
@@ -76,6 +82,8 @@ def _skip_reason(plan: Plan | None, invoice: Invoice, policy: Policy):
         return r.IN_PAYMENT
     if plan is None or not plan.steps:
         return r.NO_PLAN
+    if invoice.disputed:
+        return r.DISPUTED
     if invoice.blocked:
         return r.INVOICE_BLOCKED
     if invoice.customer_blocked:
@@ -105,14 +113,24 @@ def _skip_reason(plan: Plan | None, invoice: Invoice, policy: Policy):
 
 def _first_step(plan: Plan, invoice: Invoice, theoretical, today) -> int:
     """Index of the next step to run, before any spacing rule."""
+    if invoice.promise_broken:
+        flagged = [i for i, step in enumerate(plan.steps) if step.broken_promise]
+        if flagged:
+            return flagged[0]
     index = invoice.level
     entering = not invoice.level and not invoice.last_date
     if plan.logic == CONTEXTUAL and entering:
         # Start at the step matching the invoice's age: the last one already due.
-        passed = [i for i, day in enumerate(theoretical) if day <= today]
+        passed = [
+            i
+            for i, day in enumerate(theoretical)
+            if day <= today and not plan.steps[i].broken_promise
+        ]
         if passed:
             index = passed[-1]
-    while index < len(plan.steps) and _is_obsolete(plan, invoice, index, theoretical, today):
+    while index < len(plan.steps) and (
+        plan.steps[index].broken_promise or _is_obsolete(plan, invoice, index, theoretical, today)
+    ):
         index += 1
     return index
 
@@ -173,6 +191,14 @@ def _next_date(plan: Plan, invoice: Invoice, policy: Policy, from_day: date):
 def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
     """Decision for a step that may run today."""
     step = plan.steps[index]
+    if step.broken_promise:
+        # Once, without moving the level; the normal sequence then goes on.
+        after = replace(invoice, last_date=today, customer_last_date=today, promise_broken=False)
+        next_date = _next_date(plan, after, policy, today + timedelta(days=1))
+        outcome = r.SEND if step.channel == "email" and step.automatic else r.TODO
+        if outcome == r.SEND and not invoice.has_email:
+            outcome = r.TODO
+        return Decision(outcome, r.BROKEN_PROMISE, index, invoice.level, next_date)
     if not step.automatic or step.channel == "manual":
         outcome, reason = r.TODO, r.MANUAL_STEP
     elif step.channel == "letter":
@@ -201,6 +227,12 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     skip = _skip_reason(plan, invoice, policy)
     if skip:
         return Decision(r.SKIP, skip, level=invoice.level)
+    waiting = wait_reason(invoice, today)
+    if waiting:
+        reason, until = waiting
+        free = replace(invoice, paused=False, pause_until=None, promise_until=None)
+        next_day = _next_date(plan, free, policy, until) if until else None
+        return Decision(r.WAIT, reason, None, invoice.level, next_day)
     theoretical = step_dates(plan, invoice)
     index = _first_step(plan, invoice, theoretical, today)
     if index >= len(plan.steps):
@@ -224,6 +256,19 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     if hold:
         return Decision(r.WAIT, hold, decision.step_index, invoice.level, None, details)
     return decision
+
+
+def wait_reason(invoice: Invoice, today: date):
+    """``(reason, first day it may end)`` when a person stopped the plan, else None.
+
+    A pause lasts until its end date (excluded) or until resumed; an open payment
+    promise until its date plus the grace period (included).
+    """
+    if invoice.paused and (invoice.pause_until is None or today < invoice.pause_until):
+        return r.PAUSED, invoice.pause_until
+    if invoice.promise_until and today <= invoice.promise_until:
+        return r.PROMISED, invoice.promise_until + timedelta(days=1)
+    return None
 
 
 def hold_reason(invoice: Invoice, policy: Policy, today: date):

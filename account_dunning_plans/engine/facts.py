@@ -15,12 +15,17 @@ CONTEXTUAL = "contextual"
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a plan. ``key`` is opaque to the engine (the step's record id)."""
+    """One step of a plan. ``key`` is opaque to the engine (the step's record id).
+
+    A ``broken_promise`` step is not part of the normal sequence: it runs once, right
+    after a payment promise is broken, and does not move the level.
+    """
 
     delay: int
     reference: str = DUE_DATE
     channel: str = "email"
     automatic: bool = True
+    broken_promise: bool = False
     key: object = None
 
 
@@ -67,7 +72,10 @@ class Invoice:
     invoice was posted; ``customer_last_date`` the last communication to the customer
     from any plan, at any level (the plan's minimum contact delay counts from it);
     ``unmatched_payments`` whether the customer has payments or credits not yet
-    matched with invoices.
+    matched with invoices. ``paused`` (until ``pause_until``, excluded; None: until
+    resumed by hand) stops the plan; ``promise_until`` is the last day of an open payment
+    promise (its date plus the grace period); ``promise_broken`` asks for the plan's
+    broken-promise step, if any.
     """
 
     due_date: date
@@ -88,6 +96,11 @@ class Invoice:
     open_todo: bool = False
     customer_last_date: date | None = None
     unmatched_payments: bool = False
+    disputed: bool = False
+    paused: bool = False
+    pause_until: date | None = None
+    promise_until: date | None = None
+    promise_broken: bool = False
     key: object = None
 
 

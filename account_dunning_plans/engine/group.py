@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from . import reasons as r
-from .decide import _skip_reason, decide
+from .decide import _skip_reason, decide, wait_reason
 from .facts import Decision, Invoice, Plan, Policy
 
 
@@ -44,7 +44,14 @@ def reference_invoice(invoices):
     return ranked[0][1]
 
 
-def decide_customer(plan: Plan | None, invoices, policy: Policy, today: date) -> CustomerDecision:
+def decide_customer(
+    plan: Plan | None,
+    invoices,
+    policy: Policy,
+    today: date,
+    paused: bool = False,
+    pause_until: date | None = None,
+) -> CustomerDecision:
     """Decide what the customer-level plan does today for one customer.
 
     ``invoices`` are the customer's receivables the plan covers (those without an
@@ -53,14 +60,19 @@ def decide_customer(plan: Plan | None, invoices, policy: Policy, today: date) ->
     (paid, blocked, too small, ...) is left out with its own reason. The others form
     the group: its steps are timed by the reference invoice, its level is the
     highest level among them and its last date the latest; the same :func:`decide`
-    as at invoice level then applies (logic, catch-up, contact delay, holds).
+    as at invoice level then applies (logic, catch-up, contact delay, holds). An
+    invoice paused or promised on its own waits outside the group; ``paused`` /
+    ``pause_until`` is the customer's pause, which stops the whole group.
     """
     statuses = {}
     eligible = []
     for invoice in invoices:
         skip = _skip_reason(plan, invoice, policy)
+        waiting = None if skip else wait_reason(invoice, today)
         if skip:
             statuses[invoice.key] = Decision(r.SKIP, skip, level=invoice.level)
+        elif waiting:
+            statuses[invoice.key] = Decision(r.WAIT, waiting[0], None, invoice.level, waiting[1])
         else:
             eligible.append(invoice)
     if not eligible:
@@ -72,6 +84,10 @@ def decide_customer(plan: Plan | None, invoices, policy: Policy, today: date) ->
         last_date=max(filter(None, (i.last_date for i in eligible)), default=None),
         last_manual_date=max(filter(None, (i.last_manual_date for i in eligible)), default=None),
         open_todo=any(invoice.open_todo for invoice in eligible),
+        paused=paused,
+        pause_until=pause_until,
+        promise_until=None,
+        promise_broken=any(invoice.promise_broken for invoice in eligible),
     )
     decision = decide(plan, group, policy, today)
     listed = ()

@@ -25,6 +25,7 @@ BELOW_MIN_PERCENTAGE = "below_min_percentage"
 TOO_OLD = "too_old"
 POST_FACTUM = "post_factum"
 STANDBY = "standby"
+DISPUTED = "disputed"
 
 # Reasons for WAIT
 NOT_DUE = "not_due"
@@ -35,12 +36,15 @@ WEEKEND = "weekend"
 TODO_PENDING = "todo_pending"
 STALE_BANK_DATA = "stale_bank_data"
 UNMATCHED_PAYMENTS = "unmatched_payments"
+PAUSED = "paused"
+PROMISED = "promised"
 
-# Reasons for SEND / TODO / DONE
+# Reasons for SEND / TODO / DONE (BROKEN_PROMISE: the plan's step for broken promises)
 STEP_DUE = "step_due"
 MANUAL_STEP = "manual_step"
 LETTER_STEP = "letter_step"
 NO_EMAIL = "no_email"
+BROKEN_PROMISE = "broken_promise"
 PLAN_COMPLETED = "plan_completed"
 
 SKIP_REASONS = (
@@ -57,6 +61,7 @@ SKIP_REASONS = (
     TOO_OLD,
     POST_FACTUM,
     STANDBY,
+    DISPUTED,
 )
 WAIT_REASONS = (
     NOT_DUE,
@@ -67,6 +72,8 @@ WAIT_REASONS = (
     TODO_PENDING,
     STALE_BANK_DATA,
     UNMATCHED_PAYMENTS,
+    PAUSED,
+    PROMISED,
 )
-ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL)
+ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE)
 ALL_REASONS = SKIP_REASONS + WAIT_REASONS + ACT_REASONS + (PLAN_COMPLETED,)
