@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
 
 from ..engine import Plan
 
@@ -49,12 +50,25 @@ class AccountDunningPlan(models.Model):
         help="Week-ends are not counted in delays and nothing is sent on them.",
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    assign_domain = fields.Char(
+        string="Conditions",
+        default="[]",
+        help="Invoice-level plans: newly posted invoices meeting these conditions get "
+        "this plan (the first matching plan by sequence wins, else the default plan). "
+        "Customer-level plans: customers on 'Company default' meeting them get this plan.",
+    )
+    assign_model = fields.Char(compute="_compute_assign_model")
 
     # == Compute methods ==
     @api.depends("step_ids")
     def _compute_step_count(self):
         for plan in self:
             plan.step_count = len(plan.step_ids)
+
+    @api.depends("scope")
+    def _compute_assign_model(self):
+        for plan in self:
+            plan.assign_model = "res.partner" if plan.scope == "customer" else "account.move"
 
     def _compute_invoice_count(self):
         data = dict(
@@ -116,6 +130,52 @@ class AccountDunningPlan(models.Model):
             [("company_id", "=", company.id), ("scope", "=", scope), ("is_default", "=", True)],
             limit=1,
         )
+
+    @api.model
+    def _get_rules(self, company, scope):
+        """The company's plans of ``scope`` with conditions, in the order they apply."""
+        plans = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("scope", "=", scope),
+                ("assign_domain", "not in", (False, "", "[]")),
+            ]
+        )
+        return list(plans)
+
+    def _parsed_domain(self):
+        self.ensure_one()
+        try:
+            domain = safe_eval(self.assign_domain or "[]")
+        except Exception as error:  # noqa: BLE001 - shown to the user as a validation error
+            raise ValidationError(
+                self.env._(
+                    "The conditions of plan %(plan)s are not valid: %(error)s",
+                    plan=self.display_name,
+                    error=error,
+                )
+            ) from error
+        return domain
+
+    def _matches(self, record):
+        """Whether ``record`` (an invoice or a customer) meets this plan's conditions."""
+        domain = self._parsed_domain()
+        return bool(domain) and bool(record.filtered_domain(domain))
+
+    @api.constrains("assign_domain", "scope")
+    def _check_assign_domain(self):
+        for plan in self:
+            domain = plan._parsed_domain()
+            try:
+                self.env[plan.assign_model].search_count(domain, limit=1)
+            except Exception as error:  # noqa: BLE001 - shown to the user
+                raise ValidationError(
+                    self.env._(
+                        "The conditions of plan %(plan)s are not valid: %(error)s",
+                        plan=plan.display_name,
+                        error=error,
+                    )
+                ) from error
 
     def _to_engine(self):
         """The engine's view of this plan (active steps, in order)."""

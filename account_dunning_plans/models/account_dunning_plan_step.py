@@ -42,6 +42,11 @@ class AccountDunningPlanStep(models.Model):
         help="Automatic steps are executed by the nightly job; manual ones create a "
         "to-do action for a person instead.",
     )
+    broken_promise = fields.Boolean(
+        string="For broken promises",
+        help="Not part of the normal sequence: runs once, right after a payment promise "
+        "is broken, without moving the level.",
+    )
     template_model = fields.Char(compute="_compute_template_model")
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -92,5 +97,6 @@ class AccountDunningPlanStep(models.Model):
             reference=self.delay_reference,
             channel=self.channel,
             automatic=self.automatic,
+            broken_promise=self.broken_promise,
             key=self.id,
         )

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..engine import Decision, Invoice, decide, decide_customer, next_step_index
 from ..engine import reasons as r
+from ..engine.promise import promise_end
 from .dunning_reasons import REASON_SELECTION
 
 # One communication or to-do due today: an invoice-level step for one invoice, or a
@@ -199,29 +200,17 @@ class AccountMove(models.Model):
 
     # == Business helpers ==
     def _dunning_enter(self):
-        """Give newly posted customer invoices their default plan and entry date.
+        """Give newly posted customer invoices their plan and entry date.
 
-        A customer with a specific customer-level plan keeps its invoices at customer
-        level: they get no default invoice-level plan.
+        The plan comes from the assignment rules, else the company's default plan; a
+        customer with a specific customer-level plan keeps its invoices at customer
+        level unless a rule matches them.
         """
         today = fields.Date.context_today(self)
-        Plan = self.env["account.dunning.plan"]
-        move_vals = {}
-        for company, moves in self.grouped("company_id").items():
-            plan = Plan._get_default_plan(company)
-            for move in moves:
-                vals = {}
-                customer = move.commercial_partner_id.with_company(company)
-                has_customer_plan = customer.dunning_plan_mode == "custom" and bool(
-                    customer.dunning_plan_id
-                )
-                if plan and not move.dunning_plan_id and not has_customer_plan:
-                    vals["dunning_plan_id"] = plan.id
-                if not move.dunning_entry_date:
-                    vals["dunning_entry_date"] = today
-                if vals:
-                    move_vals[move] = vals
-        self._dunning_write(move_vals)
+        self._dunning_assign_plans()
+        self._dunning_write(
+            {move: {"dunning_entry_date": today} for move in self if not move.dunning_entry_date}
+        )
 
     def _dunning_next_step(self, today):
         """``(plan, step index)`` a reminder sent by hand would execute; a clear error if none."""
@@ -337,12 +326,17 @@ class AccountMove(models.Model):
         else:
             kind = "other"
         same_plan = not self.dunning_level_plan_id or self.dunning_level_plan_id == plan
+        due_date, residual, residual_company = self._dunning_amount_due(today)
+        promise_until = None
+        if self.dunning_promise_date:
+            grace = self.company_id.dunning_promise_grace_days
+            promise_until = promise_end(self.dunning_promise_date, grace)
         return Invoice(
-            due_date=self.invoice_date_due or self.invoice_date or self.date,
+            due_date=due_date,
             invoice_date=self.invoice_date or self.date,
             amount_total=self.amount_total,
-            amount_residual=self.amount_residual,
-            amount_residual_company=abs(self.amount_residual_signed),
+            amount_residual=residual,
+            amount_residual_company=residual_company,
             kind=kind,
             posted=self.state == "posted",
             payment_state=self.payment_state,
@@ -360,7 +354,39 @@ class AccountMove(models.Model):
             open_todo=move_stats["open_todo"],
             customer_last_date=customer["last_date"],
             unmatched_payments=bool(customer["unmatched"]),
+            disputed=self.dunning_disputed,
+            paused=self.dunning_paused,
+            pause_until=self.dunning_pause_until or None,
+            promise_until=promise_until,
+            promise_broken=self.dunning_promise_broken,
             key=self.id,
+        )
+
+    def _dunning_amount_due(self, today):
+        """``(due date, amount due, amount due in company currency)`` to remind.
+
+        An invoice paid in installments is reminded of its overdue installments only:
+        the oldest unpaid one's due date and the sum of those overdue (the next one
+        when none is overdue yet).
+        """
+        self.ensure_one()
+        due_date = self.invoice_date_due or self.invoice_date or self.date
+        terms = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        if len(terms) < 2:
+            return due_date, self.amount_residual, abs(self.amount_residual_signed)
+        unpaid = terms.filtered(lambda line: line.amount_residual > 0).sorted(
+            lambda line: (line.date_maturity or due_date, line.id)
+        )
+        if not unpaid:
+            return due_date, self.amount_residual, abs(self.amount_residual_signed)
+        overdue = unpaid.filtered(lambda line: (line.date_maturity or due_date) <= today)
+        reminded = overdue or unpaid[:1]
+        return (
+            reminded[0].date_maturity or due_date,
+            sum(reminded.mapped("amount_residual_currency")),
+            sum(reminded.mapped("amount_residual")),
         )
 
     def _dunning_decide(self, today):
@@ -378,9 +404,12 @@ class AccountMove(models.Model):
         """
         stats = self._dunning_action_stats()
         customers = self._dunning_customer_stats()
+        # Installments are read from the receivable lines: load them all at once.
+        self.line_ids.account_id.mapped("account_type")
         engine_plans = {}
         policies = {}
         default_plans = {}
+        rules = {}
 
         def engine_plan(plan):
             if plan not in engine_plans:
@@ -396,6 +425,7 @@ class AccountMove(models.Model):
                 default_plans[company] = self.env["account.dunning.plan"]._get_default_plan(
                     company, "customer"
                 )
+                rules[company] = self.env["account.dunning.plan"]._get_rules(company, "customer")
             policy = policies[company]
             customer = customers[(partner.id, company.id)]
             covered = self.browse()
@@ -411,9 +441,18 @@ class AccountMove(models.Model):
                     units.append(Unit(partner, plan, decision, move, {}, "invoice"))
             if not covered:
                 continue
-            plan = partner.with_company(company)._dunning_customer_plan(default_plans[company])
+            plan = partner.with_company(company)._dunning_customer_plan(
+                default_plans[company], rules[company]
+            )
             facts = [move._dunning_facts(today, stats, plan, customer) for move in covered]
-            result = decide_customer(engine_plan(plan), facts, policy, today)
+            result = decide_customer(
+                engine_plan(plan),
+                facts,
+                policy,
+                today,
+                paused=partner.dunning_paused,
+                pause_until=partner.dunning_pause_until or None,
+            )
             statuses += [(move, plan, result.invoices[move.id]) for move in covered]
             if result.decision and result.decision.acts:
                 listed = self.browse(result.listed)
@@ -453,6 +492,11 @@ class AccountMove(models.Model):
         ``[(move, plan, decision)]``.
         """
         today = date or fields.Date.context_today(self)
+        # People's decisions first: pauses that ended, promises kept or broken.
+        self._dunning_resume_expired(today)
+        self.env["account.dunning.promise"].search([("state", "=", "open")])._dunning_evaluate(
+            today
+        )
         domain = self._dunning_get_domain(today)
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         results = []
@@ -503,6 +547,7 @@ class AccountMove(models.Model):
             action_vals.append(self._dunning_unit_action_vals(unit, today, origin))
             for move in unit.moves:
                 move_vals[move]["dunning_next_date"] = False
+                move_vals[move]["dunning_promise_broken"] = False
         single = defaultdict(list)
         merged = []
         for partner_units in mails.values():
@@ -574,6 +619,7 @@ class AccountMove(models.Model):
                 dunning_level_plan_id=unit.plan.id,
                 dunning_last_date=today,
                 dunning_next_date=unit.decision.next_date or False,
+                dunning_promise_broken=False,
             )
 
     def _dunning_failed(self, units, error, today, origin, action_vals, move_vals):
@@ -741,6 +787,7 @@ class AccountMove(models.Model):
         for move, vals in move_vals.items():
             groups[tuple(sorted(vals.items()))].append(move.id)
         moves = self.with_context(
+            dunning_internal=True,
             mail_notrack=True,
             check_move_validity=False,
             skip_invoice_sync=True,

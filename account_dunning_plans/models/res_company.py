@@ -51,6 +51,13 @@ class ResCompany(models.Model):
         "invoices on their receivable account gets no reminder until they are matched.",
     )
 
+    dunning_promise_grace_days = fields.Integer(
+        string="Grace days after a promised date",
+        default=1,
+        help="A payment promise is broken when the promised amount is not paid this many "
+        "days after the promised date.",
+    )
+
     # == CRUD ==
     def write(self, vals):
         if vals.get("dunning_enabled") and "dunning_activation_date" not in vals:

@@ -21,3 +21,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_block_unmatched_payments = fields.Boolean(
         related="company_id.dunning_block_unmatched_payments", readonly=False
     )
+    dunning_promise_grace_days = fields.Integer(
+        related="company_id.dunning_promise_grace_days", readonly=False
+    )

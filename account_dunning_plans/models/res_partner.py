@@ -32,11 +32,66 @@ class ResPartner(models.Model):
         tracking=True,
         help="No automatic reminder is sent to this customer.",
     )
+    dunning_paused = fields.Boolean(
+        string="Customer dunning paused",
+        help="Pauses the customer-level plan. Invoices with their own invoice-level plan "
+        "go on unless paused too.",
+    )
+    dunning_pause_until = fields.Date(string="Customer paused until")
+    dunning_pause_reason = fields.Char(string="Customer pause reason")
+    dunning_invoice_plan_count = fields.Integer(
+        string="Invoices with their own plan",
+        compute="_compute_dunning_invoice_plan_count",
+        groups="account.group_account_invoice",
+    )
+    dunning_promise_kept_count = fields.Integer(
+        string="Promises kept",
+        compute="_compute_dunning_promise_counts",
+        groups="account.group_account_invoice",
+    )
+    dunning_promise_broken_count = fields.Integer(
+        string="Promises broken",
+        compute="_compute_dunning_promise_counts",
+        groups="account.group_account_invoice",
+    )
     dunning_action_count = fields.Integer(
         string="Reminders",
         compute="_compute_dunning_action_count",
         groups="account.group_account_invoice",
     )
+
+    def _compute_dunning_invoice_plan_count(self):
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("dunning_plan_id", "!=", False),
+                ],
+                groupby=["commercial_partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_invoice_plan_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_dunning_promise_counts(self):
+        counts = {
+            (partner, state): count
+            for partner, state, count in self.env["account.dunning.promise"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                groupby=["partner_id", "state"],
+                aggregates=["__count"],
+            )
+        }
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.dunning_promise_kept_count = counts.get((commercial, "kept"), 0)
+            partner.dunning_promise_broken_count = counts.get(
+                (commercial, "broken"), 0
+            ) + counts.get((commercial, "partial"), 0)
 
     def _compute_dunning_action_count(self):
         counts = dict(
@@ -61,17 +116,24 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + ["dunning_blocked"]
+        return super()._commercial_fields() + [
+            "dunning_blocked",
+            "dunning_paused",
+            "dunning_pause_until",
+            "dunning_pause_reason",
+        ]
 
     @api.onchange("dunning_plan_id")
     def _onchange_dunning_plan_id(self):
         if self.dunning_plan_id:
             self.dunning_plan_mode = "custom"
 
-    def _dunning_customer_plan(self, default=None):
+    def _dunning_customer_plan(self, default=None, rules=None):
         """The customer-level plan of this commercial entity in the current company.
 
-        ``default``: the company's default customer-level plan when already known.
+        On 'Company default', the first customer-level plan whose conditions the
+        customer meets, else the default plan. ``default`` and ``rules``: the company's
+        default plan and plans with conditions, when already known.
         """
         Plan = self.env["account.dunning.plan"]
         partner = self.commercial_partner_id
@@ -82,6 +144,11 @@ class ResPartner(models.Model):
             return Plan
         if mode == "custom" and partner.dunning_plan_id:
             return partner.dunning_plan_id
+        if rules is None:
+            rules = Plan._get_rules(self.env.company, "customer")
+        for plan in rules:
+            if plan._matches(partner):
+                return plan
         if default is None:
             default = Plan._get_default_plan(self.env.company, "customer")
         return default
@@ -99,4 +166,36 @@ class ResPartner(models.Model):
                 )
             if "dunning_plan_mode" not in vals:
                 vals = dict(vals, dunning_plan_mode="custom")
-        return super().write(vals)
+        if vals.get("dunning_paused") is False:
+            vals = dict(vals, dunning_pause_until=False, dunning_pause_reason=False)
+        logged = {
+            "dunning_paused",
+            "dunning_pause_until",
+            "dunning_pause_reason",
+            "dunning_blocked",
+        }
+        if not logged & set(vals):
+            return super().write(vals)
+        before = {partner: partner.dunning_paused for partner in self}
+        result = super().write(vals)
+        for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
+            message = None
+            if {"dunning_paused", "dunning_pause_until", "dunning_pause_reason"} & set(vals):
+                message = self.env["account.move"]._dunning_pause_message_for(
+                    partner, before[partner]
+                )
+            if message:
+                partner.message_post(body=message)
+        return result
+
+    # == Actions ==
+    def action_dunning_pause(self):
+        """Open the pause wizard for these customers."""
+        return self.env["account.dunning.pause"]._open_for(self.commercial_partner_id)
+
+    def action_dunning_resume(self):
+        self.commercial_partner_id.filtered("dunning_paused").write({"dunning_paused": False})
+
+    def action_dunning_unblock(self):
+        """Let automatic reminders reach these customers again."""
+        self.commercial_partner_id.write({"dunning_blocked": False})

@@ -1,1 +1,2 @@
 from . import account_dunning_plan_assign
+from . import account_dunning_followup_wizards
