@@ -82,6 +82,12 @@ class AccountMove(models.Model):
     dunning_action_count = fields.Integer(compute="_compute_dunning_action_count")
     dunning_days_overdue = fields.Integer(compute="_compute_dunning_days_overdue")
     dunning_reminder_date = fields.Date(compute="_compute_dunning_days_overdue")
+    dunning_amount_due = fields.Monetary(
+        string="Amount to remind",
+        compute="_compute_dunning_days_overdue",
+        currency_field="currency_id",
+        help="Amount due; for an invoice paid in installments, the overdue installments.",
+    )
     dunning_payment_url = fields.Char(compute="_compute_dunning_payment_url")
 
     _sql_constraints = [
@@ -109,9 +115,10 @@ class AccountMove(models.Model):
     def _compute_dunning_days_overdue(self):
         today = fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
+            due, amount, _company_amount = move._dunning_amount_due(today)
             move.dunning_days_overdue = max((today - due).days, 0) if due else 0
             move.dunning_reminder_date = today
+            move.dunning_amount_due = amount
 
     @api.depends("dunning_plan_id", "commercial_partner_id", "company_id")
     def _compute_dunning_customer_plan_id(self):
@@ -595,7 +602,9 @@ class AccountMove(models.Model):
 
     def _dunning_prepare_links(self, moves):
         """Date-dependent merge fields and payment links of ``moves``, for the run's day."""
-        moves.invalidate_recordset(["dunning_days_overdue", "dunning_reminder_date"])
+        moves.invalidate_recordset(
+            ["dunning_days_overdue", "dunning_reminder_date", "dunning_amount_due"]
+        )
         # The payment link needs an access token: create the missing ones in one go.
         missing = moves.filtered(lambda move: not move.access_token)
         self._dunning_write({move: {"access_token": str(uuid.uuid4())} for move in missing})
@@ -737,15 +746,15 @@ class AccountMove(models.Model):
         lines = []
         totals = defaultdict(float)
         for move in unit.moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
-            due = move.invoice_date_due or move.date
             lines.append(
                 {
                     "move": move,
                     "level": unit.own_levels.get(move.id, unit.decision.level),
-                    "days_overdue": max((today - due).days, 0),
+                    "days_overdue": move.dunning_days_overdue,
+                    "amount_due": move.dunning_amount_due,
                 }
             )
-            totals[move.currency_id] += move.amount_residual
+            totals[move.currency_id] += move.dunning_amount_due
         return {
             "lines": lines,
             "totals": sorted(totals.items(), key=lambda item: item[0].name),
@@ -772,7 +781,7 @@ class AccountMove(models.Model):
             "date": today,
             "reason": unit.decision.reason,
             # Amounts in several currencies do not add up: the list shows none then.
-            "amount_residual": sum(moves.mapped("amount_residual")) if single else 0.0,
+            "amount_residual": sum(moves.mapped("dunning_amount_due")) if single else 0.0,
             "currency_id": currencies.id if single else moves.company_id.currency_id.id,
         }
 

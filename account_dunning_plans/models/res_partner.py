@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 PLAN_MODES = [
     ("default", "Company default"),
@@ -188,14 +188,27 @@ class ResPartner(models.Model):
                 partner.message_post(body=message)
         return result
 
+    def _dunning_write_as_accountant(self, vals):
+        """Write dunning fields on customers for an accounting user.
+
+        Billing users may pause, block and unblock customers without being allowed to
+        edit contacts: the write is done as superuser once their group is checked (the
+        chatter still names them).
+        """
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accounting users can change customers' dunning."))
+        return self.sudo().write(vals)
+
     # == Actions ==
     def action_dunning_pause(self):
         """Open the pause wizard for these customers."""
         return self.env["account.dunning.pause"]._open_for(self.commercial_partner_id)
 
     def action_dunning_resume(self):
-        self.commercial_partner_id.filtered("dunning_paused").write({"dunning_paused": False})
+        self.commercial_partner_id.filtered("dunning_paused")._dunning_write_as_accountant(
+            {"dunning_paused": False}
+        )
 
     def action_dunning_unblock(self):
         """Let automatic reminders reach these customers again."""
-        self.commercial_partner_id.write({"dunning_blocked": False})
+        self.commercial_partner_id._dunning_write_as_accountant({"dunning_blocked": False})

@@ -8,3 +8,4 @@ from . import test_dunning_ui
 from . import test_engine_customer
 from . import test_dunning_customer
 from . import test_engine_followup
+from . import test_dunning_followup

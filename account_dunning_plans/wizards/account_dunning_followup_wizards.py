@@ -59,7 +59,10 @@ class AccountDunningPause(models.TransientModel):
                         moves=", ".join(wrong[:10].mapped("display_name")),
                     )
                 )
-        records.write(vals)
+        if self.res_model == "res.partner":
+            records._dunning_write_as_accountant(vals)
+        else:
+            records.write(vals)
         if self.res_model == "res.partner" and self.include_invoices:
             self.env["account.move"].search(
                 [
