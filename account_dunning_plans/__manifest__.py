@@ -29,5 +29,10 @@
         "views/account_dunning_menus.xml",
     ],
     "demo": ["demo/account_dunning_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "account_dunning_plans/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -9,3 +9,4 @@ from . import test_engine_customer
 from . import test_dunning_customer
 from . import test_engine_followup
 from . import test_dunning_followup
+from . import test_dunning_tours

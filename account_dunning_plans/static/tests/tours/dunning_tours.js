@@ -1,0 +1,144 @@
+/** @odoo-module */
+// Browser tours of the accountant's daily dunning tools (run by tests/test_dunning_tours.py).
+
+import { registry } from "@web/core/registry";
+
+const openDunningTab = [
+    {
+        content: "Open the Dunning tab of the invoice",
+        trigger: ".o_notebook .nav-link:contains(Dunning)",
+        run: "click",
+    },
+];
+
+registry.category("web_tour.tours").add("account_dunning_pause_invoice", {
+    steps: () => [
+        ...openDunningTab,
+        {
+            content: "Pause the invoice's dunning",
+            trigger: "button[name=action_dunning_pause]",
+            run: "click",
+        },
+        {
+            content: "Give a reason",
+            trigger: ".modal div[name=reason] input",
+            run: "edit Customer on holiday",
+        },
+        {
+            content: "Confirm the pause",
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "The invoice shows its pause and a Resume button",
+            trigger: ".alert:contains(Dunning paused):contains(Customer on holiday)",
+        },
+        {
+            content: "Resume",
+            trigger: "button[name=action_dunning_resume]",
+            run: "click",
+        },
+        {
+            content: "Paused no more: the Pause button is back",
+            trigger: "button[name=action_dunning_pause]",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("account_dunning_promise_invoice", {
+    steps: () => [
+        ...openDunningTab,
+        {
+            content: "Record a promise to pay",
+            trigger: "button[name=action_dunning_promise]",
+            run: "click",
+        },
+        {
+            content: "Promised date",
+            trigger: ".modal div[name=date] input",
+            run: "edit 12/31/2030",
+        },
+        {
+            content: "Promised amount",
+            trigger: ".modal div[name=amount] input",
+            run: "edit 400",
+        },
+        {
+            content: "Note",
+            trigger: ".modal div[name=note] input",
+            run: "edit Promised on the phone",
+        },
+        {
+            content: "Record it",
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "The invoice shows the promise",
+            trigger: ".alert:contains(Payment promised)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("account_dunning_assign_plan_list", {
+    steps: () => [
+        {
+            content: "Select the first tour invoice",
+            trigger: ".o_data_row:contains(Tour Customer):first .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Select the second tour invoice",
+            trigger: ".o_data_row:contains(Tour Customer):last .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Open the Actions menu",
+            trigger: ".o_cp_action_menus .dropdown-toggle:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Assign a dunning plan",
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Assign a dunning plan)",
+            run: "click",
+        },
+        {
+            content: "Choose the plan",
+            trigger: ".modal div[name=plan_id] input",
+            run: "edit Tour plan",
+        },
+        {
+            content: "Pick it in the list",
+            trigger: ".ui-menu-item a:contains(Tour plan)",
+            run: "click",
+        },
+        {
+            content: "Assign",
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "Done: the dialog closed",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("account_dunning_execute_todo", {
+    steps: () => [
+        {
+            content: "Open the to-do",
+            trigger: ".o_data_row:contains(Tour No Mail) td.o_data_cell:first",
+            run: "click",
+        },
+        {
+            content: "Mark it as done",
+            trigger: ".o_form_view button[name=action_done]",
+            run: "click",
+        },
+        {
+            content: "It is done",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Done)",
+        },
+    ],
+});

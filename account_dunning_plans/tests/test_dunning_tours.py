@@ -1,0 +1,76 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The accountant's daily tools, clicked through in headless Chromium (Odoo tours)."""
+
+from datetime import date
+
+from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tour_customer = cls.env["res.partner"].create(
+            {"name": "Tour Customer", "email": "tour@example.com"}
+        )
+
+    def invoice_url(self, invoice):
+        return f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}"
+
+    def test_pause_button_on_the_invoice_form(self):
+        invoice = self.create_invoice(
+            date(2026, 3, 2), date(2026, 3, 10), partner=self.tour_customer
+        )
+        self.start_tour(
+            self.invoice_url(invoice), "account_dunning_pause_invoice", login=self.env.user.login
+        )
+        self.assertFalse(invoice.dunning_paused)
+        bodies = invoice.message_ids.mapped("preview")
+        self.assertIn("Dunning paused until resumed by hand. Reason: Customer on holiday", bodies)
+        self.assertIn("Dunning resumed.", bodies)
+
+    def test_promise_wizard(self):
+        invoice = self.create_invoice(
+            date(2026, 3, 2), date(2026, 3, 10), partner=self.tour_customer
+        )
+        self.start_tour(
+            self.invoice_url(invoice), "account_dunning_promise_invoice", login=self.env.user.login
+        )
+        promise = invoice.dunning_promise_ids
+        self.assertEqual(
+            (promise.state, promise.date, promise.amount, promise.note),
+            ("open", date(2030, 12, 31), 400.0, "Promised on the phone"),
+        )
+        self.assertEqual(invoice.dunning_promise_date, date(2030, 12, 31))
+
+    def test_bulk_assign_plan_on_the_invoice_list(self):
+        tour_plan = self.create_plan([(10, "first")], name="Tour plan")
+        invoices = self.create_invoice(
+            date(2026, 3, 2), date(2026, 3, 10), partner=self.tour_customer
+        ) | self.create_invoice(date(2026, 3, 3), date(2026, 3, 11), partner=self.tour_customer)
+        self.assertEqual(invoices.dunning_plan_id, self.plan)
+        self.start_tour(
+            "/odoo/action-account.action_move_out_invoice_type",
+            "account_dunning_assign_plan_list",
+            login=self.env.user.login,
+        )
+        self.assertEqual(invoices.dunning_plan_id, tour_plan)
+
+    def test_execute_a_todo(self):
+        customer = self.env["res.partner"].create({"name": "Tour No Mail"})
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), partner=customer)
+        self.run_job(date(2026, 3, 20))
+        todo = invoice.dunning_action_ids
+        self.assertEqual(todo.state, "todo")
+        self.start_tour(
+            "/odoo/action-account_dunning_plans.account_dunning_action_action_todo",
+            "account_dunning_execute_todo",
+            login=self.env.user.login,
+        )
+        self.assertEqual(todo.state, "done")
+        self.assertEqual(invoice.dunning_level, 2)
