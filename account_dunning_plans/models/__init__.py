@@ -5,6 +5,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
-from . import account_move_followup
 from . import account_dunning_promise
 from . import account_dunning_dispute_reason

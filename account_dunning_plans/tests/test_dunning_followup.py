@@ -6,6 +6,7 @@ from datetime import date
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import DunningCommon
 
@@ -31,7 +32,7 @@ class TestDunningFollowup(DunningCommon):
             wizard = (
                 self.env[action["res_model"]]
                 .with_user(self.billing)
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({"until": until, "reason": reason, **vals})
             )
             wizard.action_apply()
@@ -112,7 +113,7 @@ class TestDunningFollowup(DunningCommon):
             form = Form(
                 self.env[action["res_model"]]
                 .with_user(self.billing)
-                .with_context(action["context"])
+                .with_context(**action["context"])
             )
             self.assertEqual(form.amount, invoice.amount_residual)
             form.date = day
@@ -214,7 +215,7 @@ class TestDunningFollowup(DunningCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.billing)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason_id": reason.id, "note": "Broken pallet"})
         )
         wizard.action_apply()
@@ -231,7 +232,7 @@ class TestDunningFollowup(DunningCommon):
     def test_blocked_customers_list_and_unblock(self):
         self.customer.write({"is_company": True, "dunning_blocked": True})
         action = self.env.ref("account_dunning_plans.res_partner_action_dunning_blocked")
-        blocked = self.env["res.partner"].search(eval(action.domain))  # noqa: S307 - our XML
+        blocked = self.env["res.partner"].search(safe_eval(action.domain))
         self.assertIn(self.customer, blocked)
         self.customer.with_user(self.billing).action_dunning_unblock()
         self.assertFalse(self.customer.dunning_blocked)

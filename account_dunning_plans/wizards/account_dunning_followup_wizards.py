@@ -14,7 +14,7 @@ class AccountDunningPause(models.TransientModel):
     )
     res_ids = fields.Json()
     record_count = fields.Integer(compute="_compute_record_count")
-    until = fields.Date(string="Until", help="Empty: until resumed by hand.")
+    until = fields.Date(help="Empty: until resumed by hand.")
     reason = fields.Char()
     include_invoices = fields.Boolean(
         string="Also pause their invoice-level plans",
