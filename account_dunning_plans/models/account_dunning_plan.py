@@ -148,14 +148,17 @@ class AccountDunningPlan(models.Model):
         try:
             domain = safe_eval(self.assign_domain or "[]")
         except Exception as error:  # noqa: BLE001 - shown to the user as a validation error
-            raise ValidationError(
-                self.env._(
-                    "The conditions of plan %(plan)s are not valid: %(error)s",
-                    plan=self.display_name,
-                    error=error,
-                )
-            ) from error
+            raise self._conditions_error(error) from error
         return domain
+
+    def _conditions_error(self, error):
+        return ValidationError(
+            self.env._(
+                "The conditions of plan %(plan)s are not valid: %(error)s",
+                plan=self.display_name,
+                error=error,
+            )
+        )
 
     def _matches(self, record):
         """Whether ``record`` (an invoice or a customer) meets this plan's conditions."""
@@ -169,13 +172,7 @@ class AccountDunningPlan(models.Model):
             try:
                 self.env[plan.assign_model].search_count(domain, limit=1)
             except Exception as error:  # noqa: BLE001 - shown to the user
-                raise ValidationError(
-                    self.env._(
-                        "The conditions of plan %(plan)s are not valid: %(error)s",
-                        plan=plan.display_name,
-                        error=error,
-                    )
-                ) from error
+                raise plan._conditions_error(error) from error
 
     def _to_engine(self):
         """The engine's view of this plan (active steps, in order)."""
