@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -24,3 +24,40 @@ class ResConfigSettings(models.TransientModel):
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
     )
+    dunning_default_plan_id = fields.Many2one(
+        "account.dunning.plan",
+        string="Default invoice-level plan",
+        compute="_compute_dunning_default_plans",
+        inverse="_inverse_dunning_default_plans",
+        domain="[('scope', '=', 'invoice'), ('company_id', '=', company_id)]",
+        readonly=False,
+    )
+    dunning_default_customer_plan_id = fields.Many2one(
+        "account.dunning.plan",
+        string="Default customer-level plan",
+        compute="_compute_dunning_default_plans",
+        inverse="_inverse_dunning_default_plans",
+        domain="[('scope', '=', 'customer'), ('company_id', '=', company_id)]",
+        readonly=False,
+    )
+
+    @api.depends("company_id")
+    def _compute_dunning_default_plans(self):
+        Plan = self.env["account.dunning.plan"]
+        for settings in self:
+            settings.dunning_default_plan_id = Plan._get_default_plan(settings.company_id)
+            settings.dunning_default_customer_plan_id = Plan._get_default_plan(
+                settings.company_id, "customer"
+            )
+
+    def _inverse_dunning_default_plans(self):
+        Plan = self.env["account.dunning.plan"]
+        for settings in self:
+            for scope, plan in (
+                ("invoice", settings.dunning_default_plan_id),
+                ("customer", settings.dunning_default_customer_plan_id),
+            ):
+                current = Plan._get_default_plan(settings.company_id, scope)
+                if current != plan:
+                    current.is_default = False
+                    plan.is_default = True

@@ -28,6 +28,20 @@ class TestAccountMoveDunning(DunningCommon):
         customer_plan = self.create_plan([(5, "customer")], is_default=True, scope="customer")
         self.assertTrue(customer_plan.is_default)
 
+    def test_default_plans_from_the_settings(self):
+        other = self.create_plan([(5, "first")], name="Other")
+        grouped = self.create_plan([(5, "customer")], name="Grouped", scope="customer")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.dunning_default_plan_id, self.plan)
+        self.assertFalse(settings.dunning_default_customer_plan_id)
+        settings.write(
+            {"dunning_default_plan_id": other.id, "dunning_default_customer_plan_id": grouped.id}
+        )
+        settings.execute()
+        self.assertEqual(
+            (self.plan.is_default, other.is_default, grouped.is_default), (False, True, True)
+        )
+
     def test_email_step_needs_template(self):
         with self.assertRaises(ValidationError):
             self.create_plan([(5, None)])
