@@ -82,7 +82,7 @@ class AccountDunningPromiseWizard(models.TransientModel):
     _name = "account.dunning.promise.wizard"
     _description = "Promise to pay"
 
-    move_id = fields.Many2one("account.move", required=True, readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
     currency_id = fields.Many2one(related="move_id.currency_id")
     amount_residual = fields.Monetary(related="move_id.amount_residual", string="Amount due")
     date = fields.Date(string="Promised date", required=True)
@@ -124,6 +124,7 @@ class AccountDunningDisputeWizard(models.TransientModel):
 
     move_ids = fields.Many2many(
         "account.move",
+        string="Invoices",
         default=lambda self: self.env.context.get("active_ids")
         if self.env.context.get("active_model") == "account.move"
         else [],
