@@ -9,6 +9,7 @@ about *which step, which date, which reason* lives here, so that the nightly job
 from . import reasons
 from .calendar import add_days, is_business_day, next_business_day
 from .decide import decide, next_step_index, step_dates
+from .customer import Customer, Unit, apply_day, decide_day, forecast
 from .facts import Decision, Invoice, Plan, Policy, Step
 from .group import CustomerDecision, decide_customer, reference_invoice
 from .promise import BROKEN, KEPT, PARTIAL, promise_outcome
@@ -17,15 +18,20 @@ __all__ = [
     "BROKEN",
     "KEPT",
     "PARTIAL",
+    "Customer",
     "CustomerDecision",
     "Decision",
     "Invoice",
     "Plan",
     "Policy",
     "Step",
+    "Unit",
     "add_days",
+    "apply_day",
     "decide",
     "decide_customer",
+    "decide_day",
+    "forecast",
     "is_business_day",
     "next_business_day",
     "next_step_index",

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..engine import Decision, Invoice, decide, decide_customer, next_step_index
+from ..engine import Customer, Decision, Invoice, decide_day, next_step_index
 from ..engine import reasons as r
 from ..engine.promise import promise_end
 from .dunning_reasons import REASON_SELECTION
@@ -453,10 +453,39 @@ class AccountMove(models.Model):
         is the invoice-level or customer-level plan deciding it), and the
         :data:`Unit` s (communications and to-dos) due today.
         """
+        statuses, units = [], []
+        by_id = {move.id: move for move in self}  # records sharing the batch's prefetch
+        for (partner, plans), customer in self._dunning_customers(today):
+            day_statuses, day_units = decide_day(customer, today)
+            statuses += [
+                (by_id[key], plans[plan.key if plan else None], decision)
+                for key, (plan, decision) in day_statuses.items()
+            ]
+            units += [
+                Unit(
+                    partner,
+                    plans[unit.plan_key],
+                    unit.decision,
+                    self.browse(unit.keys).with_prefetch(self._prefetch_ids),
+                    unit.own_levels,
+                    unit.scope,
+                )
+                for unit in day_units
+            ]
+        return statuses, units
+
+    def _dunning_customers(self, today):
+        """The engine's view of the customers of ``self`` on ``today``.
+
+        Yields ``((commercial partner, {plan id: plan record}), Customer)`` for each
+        customer and company, with all the facts the engine needs.
+        """
         stats = self._dunning_action_stats()
         customers = self._dunning_customer_stats()
         # Installments are read from the receivable lines: load them all at once.
         self.line_ids.account_id.mapped("account_type")
+        self.commercial_partner_id.mapped("dunning_pause_until")  # customers' pauses too
+        Plan = self.env["account.dunning.plan"]
         engine_plans = {}
         policies = {}
         default_plans = {}
@@ -467,50 +496,41 @@ class AccountMove(models.Model):
                 engine_plans[plan] = plan._to_engine() if plan else None
             return engine_plans[plan]
 
-        statuses, units = [], []
         for (company, partner), moves in self.grouped(
             lambda move: (move.company_id, move.commercial_partner_id)
         ).items():
             if company not in policies:
                 policies[company] = company._dunning_policy()
-                default_plans[company] = self.env["account.dunning.plan"]._get_default_plan(
-                    company, "customer"
+                default_plans[company] = Plan._get_default_plan(company, "customer")
+                rules[company] = Plan._get_rules(company, "customer")
+            facts_of = customers[(partner.id, company.id)]
+            own = moves.filtered("dunning_plan_id")
+            covered = moves - own
+            plan = Plan
+            if covered:
+                plan = partner.with_company(company)._dunning_customer_plan(
+                    default_plans[company], rules[company]
                 )
-                rules[company] = self.env["account.dunning.plan"]._get_rules(company, "customer")
-            policy = policies[company]
-            customer = customers[(partner.id, company.id)]
-            covered = self.browse()
-            for move in moves:
-                plan = move.dunning_plan_id
-                if not plan:
-                    covered |= move
-                    continue
-                facts = move._dunning_facts(today, stats, plan, customer)
-                decision = decide(engine_plan(plan), facts, policy, today)
-                statuses.append((move, plan, decision))
-                if decision.acts:
-                    units.append(Unit(partner, plan, decision, move, {}, "invoice"))
-            if not covered:
-                continue
-            plan = partner.with_company(company)._dunning_customer_plan(
-                default_plans[company], rules[company]
-            )
-            facts = [move._dunning_facts(today, stats, plan, customer) for move in covered]
-            result = decide_customer(
-                engine_plan(plan),
-                facts,
-                policy,
-                today,
+            records = {None: Plan, plan.id or None: plan}
+            records.update({move.dunning_plan_id.id: move.dunning_plan_id for move in own})
+            customer = Customer(
+                policy=policies[company],
+                own=tuple(
+                    (
+                        engine_plan(move.dunning_plan_id),
+                        move._dunning_facts(today, stats, move.dunning_plan_id, facts_of),
+                    )
+                    for move in own
+                ),
+                plan=engine_plan(plan),
+                covered=tuple(
+                    move._dunning_facts(today, stats, plan, facts_of) for move in covered
+                ),
                 paused=partner.dunning_paused,
                 pause_until=partner.dunning_pause_until or None,
+                key=(partner.id, company.id),
             )
-            statuses += [(move, plan, result.invoices[move.id]) for move in covered]
-            if result.decision and result.decision.acts:
-                listed = self.browse(result.listed)
-                units.append(
-                    Unit(partner, plan, result.decision, listed, result.own_levels, "customer")
-                )
-        return statuses, units
+            yield (partner, records), customer
 
     @api.model
     def _dunning_get_domain(self, today):

@@ -9,7 +9,17 @@ from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
 
-from ..engine import Plan, Policy, Step, decide, decide_customer, reference_invoice
+from ..engine import (
+    Customer,
+    Plan,
+    Policy,
+    Step,
+    decide,
+    decide_customer,
+    decide_day,
+    forecast,
+    reference_invoice,
+)
 from ..engine import reasons as r
 from .test_engine import MONDAY
 from .test_engine import invoice as base_invoice
@@ -233,3 +243,36 @@ class TestBothLevelsProperties(BaseCase):
                 last = day
         for before, after in zip(contact_days, contact_days[1:], strict=False):
             self.assertGreaterEqual((after - before).days, delay)
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestForecast(BaseCase):
+    def test_forecast_both_levels_week_end_and_pause_end(self):
+        business = replace(PLAN, business_days_only=True)
+        friday = MONDAY + 4 * DAY
+        # Both due (10 business days) this Friday.
+        own = invoice(key="own", due_date=friday - 14 * DAY)
+        covered = invoice(key="grp", due_date=friday - 14 * DAY)
+        paused = invoice(
+            key="paused", due_date=friday - 40 * DAY, paused=True, pause_until=friday + 7 * DAY
+        )
+        customer = Customer(
+            policy=Policy(),
+            own=((business, own), (business, paused)),
+            plan=business,
+            covered=(covered,),
+        )
+        days = forecast(customer, friday, 14)
+        contacts = [
+            (day, sorted(k for u in units for k in u.keys)) for day, _s, units in days if units
+        ]
+        # Friday: both levels in one run; then nothing on the week-end; the pause ends
+        # the next Friday, spaced by the contact delay from the first contact.
+        self.assertEqual(contacts[0], (friday, ["grp", "own"]))
+        self.assertEqual(contacts[1][0], friday + 7 * DAY)
+        self.assertEqual(contacts[1][1], ["paused"])
+        for day, _statuses, units in days:
+            if day.weekday() >= 5:
+                self.assertFalse(units)
+        # The first day of the forecast is exactly today's decision.
+        self.assertEqual(days[0][1:], decide_day(customer, friday))
