@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..engine import Customer, Decision, Invoice, decide_day, next_step_index
+from ..engine import Customer, Decision, Invoice, decide_day, forecast, next_step_index
 from ..engine import reasons as r
 from ..engine.promise import promise_end
 from .dunning_reasons import REASON_SELECTION
@@ -533,6 +533,108 @@ class AccountMove(models.Model):
             yield (partner, records), customer
 
     @api.model
+    def _dunning_simulate(self, day=None, days=1, companies=None):
+        """What the nightly job would do from ``day`` for ``days`` days, with no side
+        effect at all (no mail, no action, no write).
+
+        The very same decisions as the job (:meth:`_dunning_customers` and the engine's
+        ``forecast``), assuming nothing is paid and nobody acts meanwhile. Returns one
+        row (a dict) per communication or to-do due on each day, and on the first day
+        one row per invoice that gets nothing, with the reason.
+        """
+        day = day or fields.Date.context_today(self)
+        companies = companies or self.env.companies
+        reasons = dict(self._fields["dunning_reason"]._description_selection(self.env))
+        moves = self.search(
+            self._dunning_open_domain() + [("company_id", "in", companies.ids)], order="id"
+        )
+        by_id = {move.id: move for move in moves}
+        rows = []
+        for (partner, plans), customer in moves._dunning_customers(day):
+            for current, statuses, units in forecast(customer, day, days):
+                for unit in units:
+                    plan = plans[unit.plan_key]
+                    step = plan.step_ids[unit.decision.step_index]
+                    invoices = moves.browse(unit.keys).with_prefetch(moves._prefetch_ids)
+                    recipient = partner if unit.scope == "customer" else invoices.partner_id
+                    rows.append(
+                        self._dunning_simulation_row(
+                            current,
+                            partner,
+                            invoices,
+                            plan,
+                            unit.decision,
+                            reasons,
+                            step=step,
+                            recipient=recipient,
+                        )
+                    )
+                if current != day:
+                    continue
+                for key, (plan, decision) in statuses.items():
+                    if not decision.acts:
+                        rows.append(
+                            self._dunning_simulation_row(
+                                current,
+                                partner,
+                                by_id[key],
+                                plans[plan.key if plan else None],
+                                decision,
+                                reasons,
+                            )
+                        )
+        return sorted(rows, key=lambda row: (row["date"], row["customer"], not row["acts"]))
+
+    @api.model
+    def _dunning_cli_run(self, day, companies):
+        """Run the job for ``companies`` on ``day``; rows like the simulation's, for
+        what was done (mails, to-dos) and, per invoice, why nothing was."""
+        reasons = dict(self._fields["dunning_reason"]._description_selection(self.env))
+        results = self.with_context(dunning_company_ids=companies.ids)._dunning_run(date=day)
+        rows = []
+        for move, plan, decision in results:
+            if move.company_id not in companies:
+                continue
+            step = plan.step_ids[decision.step_index] if plan and decision.acts else None
+            rows.append(
+                self._dunning_simulation_row(
+                    day or fields.Date.context_today(self),
+                    move.commercial_partner_id,
+                    move,
+                    plan,
+                    decision,
+                    reasons,
+                    step=step,
+                    recipient=move.partner_id if step else None,
+                )
+            )
+        return rows
+
+    @api.model
+    def _dunning_simulation_row(
+        self, day, partner, invoices, plan, decision, reasons, step=None, recipient=None
+    ):
+        currencies = invoices.currency_id
+        return {
+            "date": day,
+            "company": invoices.company_id[:1].name,
+            "customer": partner.display_name,
+            "invoices": invoices.mapped("name"),
+            "plan": plan.name or "",
+            "step": step.name if step else "",
+            "channel": step.channel if step else "",
+            "level": decision.level,
+            "acts": decision.acts,
+            "outcome": decision.outcome,
+            "reason": decision.reason,
+            "reason_label": reasons.get(decision.reason, decision.reason),
+            "recipient": ", ".join(filter(None, recipient.mapped("email"))) if recipient else "",
+            "amount": sum(invoices.mapped("dunning_amount_due")) if len(currencies) == 1 else None,
+            "currency": currencies.name if len(currencies) == 1 else "",
+            "next_date": decision.next_date,
+        }
+
+    @api.model
     def _dunning_get_domain(self, today):
         """Invoices the nightly job still has to look at on ``today``."""
         return self._dunning_open_domain() + [
@@ -543,8 +645,10 @@ class AccountMove(models.Model):
 
     @api.model
     def _dunning_open_domain(self):
-        """Posted customer invoices still open, or whose dunning state must be cleared."""
-        return [
+        """Posted customer invoices still open, or whose dunning state must be cleared
+        (of the companies in context key ``dunning_company_ids``, if given)."""
+        company_ids = self.env.context.get("dunning_company_ids")
+        return ([("company_id", "in", company_ids)] if company_ids else []) + [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             "|",

@@ -10,3 +10,4 @@ from . import test_dunning_customer
 from . import test_engine_followup
 from . import test_dunning_followup
 from . import test_dunning_tours
+from . import test_dunning_simulation

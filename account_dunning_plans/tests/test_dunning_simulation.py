@@ -1,0 +1,133 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The simulation predicts the job exactly, and changes nothing; the shell command."""
+
+import subprocess
+import sys
+from datetime import date, timedelta
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import config
+
+from ..cli.dunning import format_table
+from .common import DunningCommon
+
+
+def acted(rows):
+    """``{(day, invoice names, step)}`` of the rows that send or create a to-do."""
+    return {
+        (row["date"], tuple(sorted(row["invoices"])), row["step"]) for row in rows if row["acts"]
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestDunningSimulation(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        group_plan = cls.create_plan(
+            [(10, "customer"), (30, "customer")], name="Grouped", scope="customer"
+        )
+        cls.grouped = cls.env["res.partner"].create(
+            {"name": "Grouped Co", "email": "g@example.com"}
+        )
+        cls.grouped.write({"dunning_plan_mode": "custom", "dunning_plan_id": group_plan.id})
+        cls.no_mail = cls.env["res.partner"].create({"name": "No Mail Co"})
+
+    def make_invoices(self):
+        return (
+            self.create_invoice(date(2026, 2, 1), date(2026, 2, 20))
+            | self.create_invoice(date(2026, 2, 1), date(2026, 3, 1), 300.0)
+            | self.create_invoice(date(2026, 2, 1), date(2026, 2, 25), partner=self.grouped)
+            | self.create_invoice(date(2026, 2, 5), date(2026, 3, 3), 50.0, partner=self.grouped)
+            | self.create_invoice(date(2026, 2, 1), date(2026, 2, 24), partner=self.no_mail)
+        )
+
+    def test_simulation_has_no_side_effect_and_matches_the_job_day_by_day(self):
+        invoices = self.make_invoices()
+        start, days = date(2026, 3, 2), 20
+        self.env.flush_all()
+        before = (
+            self.env["mail.mail"].search_count([]),
+            self.env["account.dunning.action"].search_count([]),
+            invoices.read(["dunning_level", "dunning_reason", "dunning_checked_date"]),
+        )
+        predicted = acted(self.env["account.move"]._dunning_simulate(start, days))
+        self.env.flush_all()
+        self.assertEqual(
+            before,
+            (
+                self.env["mail.mail"].search_count([]),
+                self.env["account.dunning.action"].search_count([]),
+                invoices.read(["dunning_level", "dunning_reason", "dunning_checked_date"]),
+            ),
+        )
+        self.assertTrue(predicted)
+        done = set()
+        for offset in range(days):
+            day = start + timedelta(days=offset)
+            # The simulation of day D predicts exactly what the job then does on D.
+            today = acted(self.env["account.move"]._dunning_simulate(day, 1))
+            self.run_job(day)
+            actions = self.env["account.dunning.action"].search([("date", "=", day)])
+            real = {
+                (day, tuple(sorted(action.move_ids.mapped("name"))), action.step_id.name)
+                for action in actions
+            }
+            self.assertEqual(today, real, day)
+            done |= real
+        # The forecast made on the first day saw every one of them coming.
+        self.assertEqual(predicted, done)
+
+    def test_rows_explain_what_is_not_sent(self):
+        invoices = self.make_invoices()
+        invoices[0].dunning_blocked = True
+        rows = self.env["account.move"]._dunning_simulate(date(2026, 3, 9))
+        row = next(row for row in rows if row["invoices"] == [invoices[0].name])
+        self.assertEqual((row["acts"], row["reason"]), (False, "invoice_blocked"))
+        self.assertEqual(row["reason_label"], "Invoice set to 'do not remind automatically'")
+        sent = next(row for row in rows if row["acts"] and self.grouped.name == row["customer"])
+        self.assertEqual(sent["recipient"], "g@example.com")
+        self.assertIn("Grouped Co", format_table(rows))
+
+    def test_cli_run_rows(self):
+        invoices = self.make_invoices()
+        rows = self.env["account.move"]._dunning_cli_run(date(2026, 3, 2), self.company)
+        self.assertEqual(len(rows), len(invoices))
+        self.assertTrue(invoices.dunning_action_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCommand(TransactionCase):
+    """``odoo-bin dunning`` as a user types it: exit codes and messages on bad input."""
+
+    def command(self, *args):
+        odoo_bin = [sys.executable, "-c", "import sys, odoo.cli; odoo.cli.main()"]
+        cmd = [*odoo_bin, f"--addons-path={config['addons_path']}", "dunning", *args]
+        for option in ("db_host", "db_user", "db_port"):
+            if config.get(option):
+                cmd.append(f"--{option}={config[option]}")
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+
+    def test_bad_input_gives_a_clear_message(self):
+        result = self.command("simulate", "--date", "2026-13-45", "-d", "whatever")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--date: expected YYYY-MM-DD", result.stderr)
+        result = self.command("simulate")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("give one database with -d NAME", result.stderr)
+        result = self.command("simulate", "-d", "no_such_database_for_dunning")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("cannot open database 'no_such_database_for_dunning'", result.stderr)
+        self.assertIn("does not exist", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        result = self.command("--help")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("simulate", result.stdout)
+
+    def test_simulate_on_this_database(self):
+        result = self.command("simulate", "-d", self.env.cr.dbname, "--json", "--days", "2")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stdout.strip().startswith("["))
+        result = self.command("simulate", "-d", self.env.cr.dbname, "--company", "No such company")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("no company 'No such company'", result.stderr)
