@@ -90,7 +90,12 @@ class Dunning(Command):
         if args.json:
             output = json.dumps(rows, default=str, indent=2)
         else:
-            output = format_table(rows) if rows else "Nothing to report."
+            empty = (
+                "Nothing left to do for this day: every invoice was already looked at."
+                if args.action == "run"
+                else "No open customer invoice."
+            )
+            output = format_table(rows) if rows else empty
         sys.stdout.write(output + "\n")
 
     def _execute(self, db_name, args, day):
