@@ -122,7 +122,24 @@ def forecast(customer: Customer, start: date, days: int):
     result = []
     for offset in range(days):
         day = start + timedelta(days=offset)
+        customer = _expire_promises(customer, day)
         statuses, units = decide_day(customer, day)
         result.append((day, statuses, units))
         customer = apply_day(customer, units, day)
     return result
+
+
+def _expire_promises(customer: Customer, day: date) -> Customer:
+    """Promises whose wait is over on ``day`` are broken (the forecast assumes nothing
+    is paid), as the job would record them."""
+
+    def expire(invoice: Invoice) -> Invoice:
+        if invoice.promise_until and day > invoice.promise_until:
+            return replace(invoice, promise_until=None, promise_broken=True)
+        return invoice
+
+    return replace(
+        customer,
+        own=tuple((plan, expire(invoice)) for plan, invoice in customer.own),
+        covered=tuple(expire(invoice) for invoice in customer.covered),
+    )

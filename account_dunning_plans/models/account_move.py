@@ -7,7 +7,17 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..engine import Customer, Decision, Invoice, decide_day, forecast, next_step_index
+from ..engine import (
+    BROKEN,
+    PARTIAL,
+    Customer,
+    Decision,
+    Invoice,
+    decide_day,
+    forecast,
+    next_step_index,
+    promise_outcome,
+)
 from ..engine import reasons as r
 from ..engine.promise import promise_end
 from .dunning_reasons import REASON_SELECTION
@@ -379,9 +389,19 @@ class AccountMove(models.Model):
         same_plan = not self.dunning_level_plan_id or self.dunning_level_plan_id == plan
         due_date, residual, residual_company = self._dunning_amount_due(today)
         promise_until = None
+        promise_broken = self.dunning_promise_broken
         if self.dunning_promise_date:
             grace = self.company_id.dunning_promise_grace_days
             promise_until = promise_end(self.dunning_promise_date, grace)
+            if today > promise_until:
+                # The job closes such a promise before deciding; a simulation must
+                # see the same outcome.
+                promise_until = None
+                promise = self.dunning_promise_ids.filtered(lambda p: p.state == "open")[:1]
+                if promise:
+                    paid = max(promise.residual_at_promise - self.amount_residual, 0.0)
+                    outcome = promise_outcome(promise.amount, paid, promise.date, grace, today)
+                    promise_broken = promise_broken or outcome in (PARTIAL, BROKEN)
         return Invoice(
             due_date=due_date,
             invoice_date=self.invoice_date or self.date,
@@ -409,7 +429,7 @@ class AccountMove(models.Model):
             paused=self.dunning_paused,
             pause_until=self.dunning_pause_until or None,
             promise_until=promise_until,
-            promise_broken=self.dunning_promise_broken,
+            promise_broken=promise_broken,
             key=self.id,
         )
 

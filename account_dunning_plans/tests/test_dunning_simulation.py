@@ -5,6 +5,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
@@ -43,7 +44,22 @@ class TestDunningSimulation(DunningCommon):
         )
 
     def test_simulation_has_no_side_effect_and_matches_the_job_day_by_day(self):
+        self.plan.step_ids = [
+            Command.create(
+                {
+                    "name": "Promise not kept",
+                    "delay": 0,
+                    "broken_promise": True,
+                    "mail_template_id": self.templates["final"].id,
+                    "sequence": 99,
+                }
+            )
+        ]
         invoices = self.make_invoices()
+        # A promise broken during the period: its step must be foreseen too.
+        invoices[1].write(
+            {"dunning_promise_date": date(2026, 3, 4), "dunning_promise_amount": 100.0}
+        )
         start, days = date(2026, 3, 2), 20
         self.env.flush_all()
         before = (
@@ -77,6 +93,7 @@ class TestDunningSimulation(DunningCommon):
             done |= real
         # The forecast made on the first day saw every one of them coming.
         self.assertEqual(predicted, done)
+        self.assertIn("Promise not kept", {step for _day, _moves, step in done})
 
     def test_rows_explain_what_is_not_sent(self):
         invoices = self.make_invoices()
