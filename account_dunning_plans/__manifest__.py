@@ -23,6 +23,7 @@
         "views/account_dunning_action_views.xml",
         "views/account_dunning_followup_views.xml",
         "views/account_dunning_followup_wizard_views.xml",
+        "views/account_dunning_simulation_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

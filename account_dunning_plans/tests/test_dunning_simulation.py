@@ -6,6 +6,7 @@ import sys
 from datetime import date, timedelta
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
@@ -105,6 +106,23 @@ class TestDunningSimulation(DunningCommon):
         sent = next(row for row in rows if row["acts"] and self.grouped.name == row["customer"])
         self.assertEqual(sent["recipient"], "g@example.com")
         self.assertIn("Grouped Co", format_table(rows))
+
+    def test_simulation_screen(self):
+        invoices = self.make_invoices()
+        wizard = self.env["account.dunning.simulation"].create(
+            {"date": date(2026, 3, 2), "days": 10}
+        )
+        action = wizard.action_simulate()
+        lines = self.env["account.dunning.simulation.line"].search(action["domain"])
+        rows = self.env["account.move"]._dunning_simulate(date(2026, 3, 2), 10)
+        self.assertEqual(len(lines), len(rows))
+        self.assertEqual(
+            {(line.date, line.step) for line in lines.filtered("will_send")},
+            {(row["date"], row["step"]) for row in rows if row["acts"]},
+        )
+        self.assertFalse(invoices.dunning_action_ids)
+        with self.assertRaises(UserError):
+            self.env["account.dunning.simulation"].create({"days": 0})
 
     def test_cli_run_rows(self):
         invoices = self.make_invoices()

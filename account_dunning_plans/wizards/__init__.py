@@ -1,2 +1,3 @@
 from . import account_dunning_plan_assign
 from . import account_dunning_followup_wizards
+from . import account_dunning_simulation
