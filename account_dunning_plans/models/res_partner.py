@@ -168,22 +168,13 @@ class ResPartner(models.Model):
                 vals = dict(vals, dunning_plan_mode="custom")
         if vals.get("dunning_paused") is False:
             vals = dict(vals, dunning_pause_until=False, dunning_pause_reason=False)
-        logged = {
-            "dunning_paused",
-            "dunning_pause_until",
-            "dunning_pause_reason",
-            "dunning_blocked",
-        }
-        if not logged & set(vals):
+        pause_fields = {"dunning_paused", "dunning_pause_until", "dunning_pause_reason"}
+        if not pause_fields & set(vals):
             return super().write(vals)
         before = {partner: partner.dunning_paused for partner in self}
         result = super().write(vals)
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
-            message = None
-            if {"dunning_paused", "dunning_pause_until", "dunning_pause_reason"} & set(vals):
-                message = self.env["account.move"]._dunning_pause_message_for(
-                    partner, before[partner]
-                )
+            message = self.env["account.move"]._dunning_pause_message_for(partner, before[partner])
             if message:
                 partner.message_post(body=message)
         return result
