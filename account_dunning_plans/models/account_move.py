@@ -19,6 +19,7 @@ from ..engine import (
     promise_outcome,
 )
 from ..engine import reasons as r
+from ..engine.installments import amount_to_remind
 from ..engine.promise import promise_end
 from .dunning_reasons import REASON_SELECTION
 
@@ -445,20 +446,22 @@ class AccountMove(models.Model):
         terms = self.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
-        if len(terms) < 2:
-            return due_date, self.amount_residual, abs(self.amount_residual_signed)
-        unpaid = terms.filtered(lambda line: line.amount_residual > 0).sorted(
-            lambda line: (line.date_maturity or due_date, line.id)
+        installments = (
+            amount_to_remind(
+                [
+                    (
+                        line.date_maturity or due_date,
+                        line.amount_residual_currency,
+                        line.amount_residual,
+                    )
+                    for line in terms
+                ],
+                today,
+            )
+            if len(terms) > 1
+            else None
         )
-        if not unpaid:
-            return due_date, self.amount_residual, abs(self.amount_residual_signed)
-        overdue = unpaid.filtered(lambda line: (line.date_maturity or due_date) <= today)
-        reminded = overdue or unpaid[:1]
-        return (
-            reminded[0].date_maturity or due_date,
-            sum(reminded.mapped("amount_residual_currency")),
-            sum(reminded.mapped("amount_residual")),
-        )
+        return installments or (due_date, self.amount_residual, abs(self.amount_residual_signed))
 
     def _dunning_decide(self, today):
         """``[(move, plan, decision)]`` for every invoice of ``self`` on ``today``."""

@@ -21,6 +21,7 @@ from ..engine import (
     promise_outcome,
 )
 from ..engine import reasons as r
+from ..engine.installments import amount_to_remind
 from .test_engine_customer import MONDAY, invoice
 
 DAY = timedelta(days=1)
@@ -115,3 +116,15 @@ class TestPauseAndPromise(BaseCase):
                 inv = replace(inv, level=decision.level, last_date=day)
         for before, after in zip(sent, sent[1:], strict=False):
             self.assertGreaterEqual((after - before).days, PLAN.min_contact_delay)
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestInstallments(BaseCase):
+    def test_overdue_installments_only(self):
+        first, second, third = MONDAY - 20 * DAY, MONDAY - 2 * DAY, MONDAY + 30 * DAY
+        installments = [(third, 300.0, 600.0), (first, 100.0, 200.0), (second, 200.0, 400.0)]
+        self.assertEqual(amount_to_remind(installments, MONDAY), (first, 300.0, 600.0))
+        # Paid ones are ignored; none overdue yet: the next one.
+        paid = [(first, 0.0, 0.0), (third, 300.0, 600.0)]
+        self.assertEqual(amount_to_remind(paid, MONDAY), (third, 300.0, 600.0))
+        self.assertIsNone(amount_to_remind([(first, 0.0, 0.0)], MONDAY))
