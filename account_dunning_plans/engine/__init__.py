@@ -10,6 +10,7 @@ from . import reasons
 from .calendar import add_days, is_business_day, next_business_day
 from .decide import decide, next_step_index, step_dates
 from .customer import Customer, Unit, apply_day, decide_day, forecast
+from .explain import Explanation, explain, explain_day
 from .facts import Decision, Invoice, Plan, Policy, Step
 from .group import CustomerDecision, decide_customer, reference_invoice
 from .promise import BROKEN, KEPT, PARTIAL, promise_outcome
@@ -21,6 +22,7 @@ __all__ = [
     "Customer",
     "CustomerDecision",
     "Decision",
+    "Explanation",
     "Invoice",
     "Plan",
     "Policy",
@@ -31,6 +33,8 @@ __all__ = [
     "decide",
     "decide_customer",
     "decide_day",
+    "explain",
+    "explain_day",
     "forecast",
     "is_business_day",
     "next_business_day",

@@ -18,6 +18,9 @@ class CustomerDecision:
     all reach ``decision.level``. ``own_levels``: for each listed invoice, its own
     level in this communication (one more than it had, at most the group's level).
     ``invoices``: the status of every covered invoice (key -> Decision).
+    ``group``: the invoice standing for the whole group (the reference invoice with
+    the group's level, dates and pause), which :func:`.decide.decide` was asked about;
+    ``grouped``: keys of the invoices in the group (the others keep their own reason).
     """
 
     decision: Decision | None
@@ -25,6 +28,8 @@ class CustomerDecision:
     listed: tuple = ()
     own_levels: dict = field(default_factory=dict)
     invoices: dict = field(default_factory=dict)
+    group: Invoice | None = None
+    grouped: tuple = ()
 
 
 def _amount_due(invoice: Invoice) -> float:
@@ -107,4 +112,12 @@ def decide_customer(
             )
         else:
             statuses[invoice.key] = replace(decision, level=invoice.level)
-    return CustomerDecision(decision, reference.key, listed, own_levels, statuses)
+    return CustomerDecision(
+        decision,
+        reference.key,
+        listed,
+        own_levels,
+        statuses,
+        group,
+        tuple(invoice.key for invoice in eligible),
+    )
