@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import uuid
 from collections import defaultdict, namedtuple
+from dataclasses import replace
 
 from markupsafe import Markup
 
@@ -14,6 +15,7 @@ from ..engine import (
     Decision,
     Invoice,
     decide_day,
+    explain_day,
     forecast,
     next_step_index,
     promise_outcome,
@@ -21,6 +23,7 @@ from ..engine import (
 from ..engine import reasons as r
 from ..engine.installments import amount_to_remind
 from ..engine.promise import promise_end
+from .dunning_explanation import as_html, explanation_lines
 from .dunning_reasons import REASON_SELECTION
 
 # One communication or to-do due today: an invoice-level step for one invoice, or a
@@ -113,6 +116,12 @@ class AccountMove(models.Model):
         help="Amount due; for an invoice paid in installments, the overdue installments.",
     )
     dunning_payment_url = fields.Char(compute="_compute_dunning_payment_url")
+    dunning_explanation = fields.Html(
+        string="Why",
+        compute="_compute_dunning_explanation",
+        sanitize=False,
+        help="The dunning state today: plan, step, next date and the rule that decided it.",
+    )
 
     # == Pause, promise and dispute fields ==
     dunning_paused = fields.Boolean(string="Dunning paused", copy=False)
@@ -167,8 +176,12 @@ class AccountMove(models.Model):
         for move in self:
             move.dunning_action_count = len(move.dunning_action_ids)
 
+    @api.depends_context("dunning_date")
     def _compute_dunning_days_overdue(self):
-        today = fields.Date.context_today(self)
+        # ``dunning_date`` in context: as of that day (a plan's test renders future mails).
+        today = fields.Date.to_date(self.env.context.get("dunning_date")) or (
+            fields.Date.context_today(self)
+        )
         for move in self:
             due, amount, _company_amount = move._dunning_amount_due(today)
             move.dunning_days_overdue = max((today - due).days, 0) if due else 0
@@ -183,6 +196,11 @@ class AccountMove(models.Model):
                 partner = move.commercial_partner_id.with_company(move.company_id)
                 plan = partner._dunning_customer_plan() if partner else plan
             move.dunning_customer_plan_id = plan
+
+    def _compute_dunning_explanation(self):
+        explained, _groups, _grouped = self._dunning_explain(fields.Date.context_today(self))
+        for move in self:
+            move.dunning_explanation = as_html(explained.get(move.id))
 
     def _compute_dunning_payment_url(self):
         for move in self:
@@ -497,11 +515,13 @@ class AccountMove(models.Model):
             ]
         return statuses, units
 
-    def _dunning_customers(self, today):
+    def _dunning_customers(self, today, assume_enabled=False):
         """The engine's view of the customers of ``self`` on ``today``.
 
         Yields ``((commercial partner, {plan id: plan record}), Customer)`` for each
-        customer and company, with all the facts the engine needs.
+        customer and company, with all the facts the engine needs. With
+        ``assume_enabled``, companies in stand-by are seen as if dunning were enabled
+        (what the job will do once it is).
         """
         stats = self._dunning_action_stats()
         customers = self._dunning_customer_stats()
@@ -524,6 +544,8 @@ class AccountMove(models.Model):
         ).items():
             if company not in policies:
                 policies[company] = company._dunning_policy()
+                if assume_enabled:
+                    policies[company] = replace(policies[company], enabled=True)
                 default_plans[company] = Plan._get_default_plan(company, "customer")
                 rules[company] = Plan._get_rules(company, "customer")
             facts_of = customers[(partner.id, company.id)]
@@ -556,9 +578,10 @@ class AccountMove(models.Model):
             yield (partner, records), customer
 
     @api.model
-    def _dunning_simulate(self, day=None, days=1, companies=None):
+    def _dunning_simulate(self, day=None, days=1, companies=None, assume_enabled=False):
         """What the nightly job would do from ``day`` for ``days`` days, with no side
-        effect at all (no mail, no action, no write).
+        effect at all (no mail, no action, no write). With ``assume_enabled``,
+        companies in stand-by are simulated as if dunning were enabled.
 
         The very same decisions as the job (:meth:`_dunning_customers` and the engine's
         ``forecast``), assuming nothing is paid and nobody acts meanwhile. Returns one
@@ -573,7 +596,7 @@ class AccountMove(models.Model):
         )
         by_id = {move.id: move for move in moves}
         rows = []
-        for (partner, plans), customer in moves._dunning_customers(day):
+        for (partner, plans), customer in moves._dunning_customers(day, assume_enabled):
             for current, statuses, units in forecast(customer, day, days):
                 for unit in units:
                     plan = plans[unit.plan_key]
@@ -608,6 +631,71 @@ class AccountMove(models.Model):
                         )
         return sorted(rows, key=lambda row: (row["date"], row["customer"], not row["acts"]))
 
+    def _dunning_explain(self, today):
+        """Why each posted customer invoice of ``self`` is where it is on ``today``.
+
+        Returns ``({move id: [sentence]}, {(customer id, company id): [sentence]},
+        grouped move ids)``: for every invoice, for each customer-level plan's group,
+        and the invoices explained by their group. The same facts as the nightly job
+        (the customers' other open invoices included).
+        """
+        invoices = self.filtered(
+            lambda move: move.move_type == "out_invoice"
+            and move.state == "posted"
+            and isinstance(move.id, int)
+        )
+        if not invoices:
+            return {}, {}, set()
+        moves = invoices | self.search(
+            self._dunning_open_domain()
+            + [
+                ("commercial_partner_id", "in", invoices.commercial_partner_id.ids),
+                ("company_id", "in", invoices.company_id.ids),
+            ]
+        )
+        env = self.env
+        reasons = dict(self._fields["dunning_reason"]._description_selection(env))
+        by_id = {move.id: move for move in moves}
+        explained, groups, grouped = {}, {}, set()
+        for (partner, plans), customer in moves._dunning_customers(today):
+            result, group = explain_day(customer, today)
+            details = self._dunning_reason_details(
+                [(by_id[key], None, why.decision) for key, why in result.items()]
+            )
+            customer_plan = plans[customer.plan.key if customer.plan else None]
+            if group is not None:
+                reference = by_id[group.reference_key]
+                groups[customer.key] = [
+                    env._(
+                        "Customer-level plan %(plan)s: one communication for the overdue "
+                        "invoices of %(customer)s, timed by the reference invoice "
+                        "%(reference)s (the oldest due).",
+                        plan=customer_plan.name,
+                        customer=partner.display_name,
+                        reference=reference.name,
+                    ),
+                    *explanation_lines(
+                        env, group, customer_plan, reasons, details.get(reference.id)
+                    ),
+                ]
+            for key, why in result.items():
+                if key not in invoices.ids:
+                    continue
+                move = by_id[key]
+                if why.group is not None:
+                    explained[key] = [
+                        env._(
+                            "Reminded with the other overdue invoices of %(customer)s.",
+                            customer=partner.display_name,
+                        ),
+                        *groups[customer.key],
+                    ]
+                    grouped.add(key)
+                    continue
+                plan = move.dunning_plan_id or customer_plan
+                explained[key] = explanation_lines(env, why, plan, reasons, details.get(key))
+        return explained, groups, grouped
+
     @api.model
     def _dunning_cli_run(self, day, companies):
         """Run the job for ``companies`` on ``day``; rows like the simulation's, for
@@ -638,6 +726,8 @@ class AccountMove(models.Model):
         self, day, partner, invoices, plan, decision, reasons, step=None, recipient=None
     ):
         currencies = invoices.currency_id
+        Step = self.env["account.dunning.plan.step"]
+        channels = dict(Step._fields["channel"]._description_selection(self.env))
         return {
             "date": day,
             "company": invoices.company_id[:1].name,
@@ -646,6 +736,7 @@ class AccountMove(models.Model):
             "plan": plan.name or "",
             "step": step.name if step else "",
             "channel": step.channel if step else "",
+            "channel_label": channels[step.channel] if step else "",
             "level": decision.level,
             "acts": decision.acts,
             "outcome": decision.outcome,
@@ -654,6 +745,7 @@ class AccountMove(models.Model):
             "recipient": ", ".join(filter(None, recipient.mapped("email"))) if recipient else "",
             "amount": sum(invoices.mapped("dunning_amount_due")) if len(currencies) == 1 else None,
             "currency": currencies.name if len(currencies) == 1 else "",
+            "currency_id": currencies.id if len(currencies) == 1 else False,
             "next_date": decision.next_date,
         }
 
@@ -698,6 +790,7 @@ class AccountMove(models.Model):
         domain = self._dunning_get_domain(today)
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         results = []
+        remaining = 0
         while True:
             batch = self.search(domain, limit=batch_size, order="id")
             if not batch:
@@ -714,6 +807,9 @@ class AccountMove(models.Model):
             self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
             if in_cron:
                 break
+        if not remaining:
+            # The run of the day is complete: the reports can tell about it.
+            self.env["account.dunning.report"]._send_due_reports(today)
         return results
 
     def _dunning_execute(self, statuses, units, today, origin="auto"):
@@ -763,18 +859,26 @@ class AccountMove(models.Model):
         self._dunning_write(move_vals)
 
     def _dunning_reason_details(self, statuses):
-        """Per move id, what a hold reason refers to (payments named, bank data date)."""
+        """Per move id, what a hold reason refers to (payments named, bank data date),
+        and in stand-by the step the job would have executed."""
+        details = {}
+        for move, plan, decision in statuses:
+            if decision.reason == r.STANDBY and plan and decision.step_index is not None:
+                details[move.id] = self.env._(
+                    "Would have executed step '%(step)s' (level %(level)s).",
+                    step=plan.step_ids[decision.step_index].name,
+                    level=decision.step_index + 1,
+                )
         held = [
             (move, decision)
             for move, _plan, decision in statuses
             if decision.reason in (r.UNMATCHED_PAYMENTS, r.STALE_BANK_DATA)
         ]
         if not held:
-            return {}
+            return details
         moves = self.browse([move.id for move, _decision in held])
         customers = moves._dunning_customer_stats()
         bank_dates = {}
-        details = {}
         for move, decision in held:
             if decision.reason == r.UNMATCHED_PAYMENTS:
                 key = (move.commercial_partner_id.id, move.company_id.id)
@@ -930,6 +1034,28 @@ class AccountMove(models.Model):
         queued = wrapper.with_context(**context).send_mail_batch(partners.ids)
         mail_of = dict(zip(partners.ids, queued, strict=True))
         return [(unit, mail_of[units[0].partner.id]) for units in merged for unit in units]
+
+    def _dunning_render_unit(self, unit, day):
+        """``(subject, body, recipients)`` of the mail ``unit`` (an e-mail step) would
+        send on ``day``, rendered in the customer's language; nothing is sent."""
+        step = unit.plan.step_ids[unit.decision.step_index]
+        template = step.mail_template_id.with_context(dunning_date=str(day))
+        moves = unit.moves.with_context(dunning_date=str(day))
+        if template.model == "res.partner":
+            record = unit.partner
+            template = template.with_context(
+                dunning_groups={
+                    record.id: self._dunning_group_values(unit._replace(moves=moves), day)
+                },
+                dunning_companies={record.id: moves.company_id},
+            )
+            recipients = record
+        else:
+            record = moves
+            recipients = moves.partner_id
+        subject = template._render_field("subject", record.ids, compute_lang=True)[record.id]
+        body = template._render_field("body_html", record.ids, compute_lang=True)[record.id]
+        return subject, body, recipients
 
     def _dunning_group_values(self, unit, today):
         """What a customer-level template shows: the invoices listed, each with its own

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .dunning_explanation import as_html
+
 PLAN_MODES = [
     ("default", "Company default"),
     ("custom", "Specific plan"),
@@ -59,6 +61,48 @@ class ResPartner(models.Model):
         compute="_compute_dunning_action_count",
         groups="account.group_account_invoice",
     )
+
+    dunning_explanation = fields.Html(
+        string="Dunning today",
+        compute="_compute_dunning_explanation",
+        sanitize=False,
+        groups="account.group_account_invoice",
+        help="Where the customer's dunning stands today in this company and why.",
+    )
+
+    @api.depends_context("company")
+    def _compute_dunning_explanation(self):
+        Move = self.env["account.move"]
+        today = fields.Date.context_today(self)
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            moves = Move
+            if isinstance(commercial.id, int):
+                moves = Move.search(
+                    Move._dunning_open_domain()
+                    + [
+                        ("commercial_partner_id", "=", commercial.id),
+                        ("company_id", "=", self.env.company.id),
+                        ("payment_state", "in", ("not_paid", "partial")),
+                    ]
+                )
+            if not moves:
+                partner.dunning_explanation = as_html([self.env._("No open invoice to remind.")])
+                continue
+            explained, groups, grouped = moves._dunning_explain(today)
+            lines = list(groups.get((commercial.id, self.env.company.id), []))
+            for move in moves:
+                if move.id in grouped:
+                    continue
+                sentences = explained.get(move.id, [])
+                lines.append(
+                    self.env._(
+                        "%(invoice)s: %(status)s",
+                        invoice=move.name,
+                        status=" ".join(sentences[:3]),
+                    )
+                )
+            partner.dunning_explanation = as_html(lines)
 
     def _compute_dunning_invoice_plan_count(self):
         counts = dict(
