@@ -24,6 +24,8 @@
         "views/account_dunning_followup_views.xml",
         "views/account_dunning_followup_wizard_views.xml",
         "views/account_dunning_simulation_views.xml",
+        "views/account_dunning_report_templates.xml",
+        "views/account_dunning_plan_test_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -69,6 +69,11 @@ class Dunning(Command):
             "--days", type=int, default=1, help="simulate: number of days to forecast"
         )
         parser.add_argument("--company", help="company id or exact name (default: all)")
+        parser.add_argument(
+            "--assume-enabled",
+            action="store_true",
+            help="simulate: companies in stand-by as if dunning were enabled",
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         args, odoo_args = parser.parse_known_args(cmdargs)
         try:
@@ -113,6 +118,8 @@ class Dunning(Command):
                     raise LookupError(f"no company {args.company!r}")
             Move = env["account.move"].with_context(allowed_company_ids=companies.ids)
             if args.action == "simulate":
-                return Move._dunning_simulate(day, args.days, companies)
+                return Move._dunning_simulate(
+                    day, args.days, companies, assume_enabled=args.assume_enabled
+                )
             # The cursor commits when the block ends without error.
             return Move._dunning_cli_run(day, companies)

@@ -7,3 +7,4 @@ from . import res_partner
 from . import account_move
 from . import account_dunning_promise
 from . import account_dunning_dispute_reason
+from . import account_dunning_report

@@ -122,6 +122,11 @@ class AccountDunningPlan(models.Model):
         action["context"] = {"default_move_type": "out_invoice"}
         return action
 
+    def action_test_plan(self):
+        """Show what this plan would do for an invoice or customer, sending nothing."""
+        self.ensure_one()
+        return self.env["account.dunning.plan.test"]._open_for(self)
+
     # == Business helpers ==
     @api.model
     def _get_default_plan(self, company, scope="invoice"):

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from ..engine import Policy
@@ -58,6 +60,23 @@ class ResCompany(models.Model):
         "days after the promised date.",
     )
 
+    dunning_report_frequency = fields.Selection(
+        [("none", "No report"), ("daily", "Daily"), ("weekly", "Weekly")],
+        string="Dunning report",
+        default="none",
+        required=True,
+        help="Mail the report of the dunning job (sent, failed, to do, not sent and why) "
+        "after the nightly run: every day, or every seven days.",
+    )
+    dunning_report_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_dunning_report_user_rel",
+        "company_id",
+        "user_id",
+        string="Send the dunning report to",
+    )
+    dunning_report_last_date = fields.Date(string="Last dunning report", copy=False, readonly=True)
+
     # == CRUD ==
     def write(self, vals):
         if vals.get("dunning_enabled") and "dunning_activation_date" not in vals:
@@ -103,3 +122,22 @@ class ResCompany(models.Model):
             bank_max_age=max(self.dunning_bank_max_age, 0),
             bank_data_date=bank_date or None,
         )
+
+    def _dunning_report_due(self, today):
+        """Whether this company's report goes out after the run of ``today``."""
+        self.ensure_one()
+        last = self.dunning_report_last_date
+        if self.dunning_report_frequency == "daily":
+            return not last or last < today
+        if self.dunning_report_frequency == "weekly":
+            return not last or (today - last).days >= 7
+        return False
+
+    def _dunning_report_period_start(self, today):
+        """First day the report of ``today`` covers: the day after the last report,
+        else one day (daily) or seven days (weekly) back."""
+        self.ensure_one()
+        last = self.dunning_report_last_date
+        if last and last < today:
+            return last + timedelta(days=1)
+        return today - timedelta(days=6 if self.dunning_report_frequency == "weekly" else 0)

@@ -24,6 +24,12 @@ class ResConfigSettings(models.TransientModel):
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
     )
+    dunning_report_frequency = fields.Selection(
+        related="company_id.dunning_report_frequency", readonly=False
+    )
+    dunning_report_user_ids = fields.Many2many(
+        related="company_id.dunning_report_user_ids", readonly=False
+    )
     dunning_default_plan_id = fields.Many2one(
         "account.dunning.plan",
         string="Default invoice-level plan",
@@ -61,3 +67,18 @@ class ResConfigSettings(models.TransientModel):
                 if current != plan:
                     current.is_default = False
                     plan.is_default = True
+
+    def action_dunning_send_report(self):
+        """Send the dunning report now (settings saved first), covering the period since
+        the last report."""
+        self.ensure_one()
+        self.env["account.dunning.report"]._send(self.company_id, fields.Date.context_today(self))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Dunning report queued."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

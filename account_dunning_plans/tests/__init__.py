@@ -11,3 +11,6 @@ from . import test_engine_followup
 from . import test_dunning_followup
 from . import test_dunning_tours
 from . import test_dunning_simulation
+from . import test_engine_explain
+from . import test_dunning_report
+from . import test_dunning_equivalence

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_amount, format_date
 
 from ..models.dunning_reasons import REASON_SELECTION
 
@@ -16,7 +17,19 @@ class AccountDunningSimulation(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    standby = fields.Boolean(compute="_compute_standby")
+    assume_enabled = fields.Boolean(
+        string="As if dunning were enabled",
+        default=True,
+        help="The company is in stand-by: simulate what the job will do once dunning is "
+        "enabled (otherwise every invoice reads 'Company in stand-by').",
+    )
     line_ids = fields.One2many("account.dunning.simulation.line", "simulation_id")
+
+    @api.depends("company_id")
+    def _compute_standby(self):
+        for simulation in self:
+            simulation.standby = not simulation.company_id.dunning_enabled
 
     @api.constrains("days")
     def _check_days(self):
@@ -26,10 +39,112 @@ class AccountDunningSimulation(models.TransientModel):
     def action_simulate(self):
         """Compute the simulation (no side effect) and show its lines."""
         self.ensure_one()
+        self._compute_lines()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_plans.account_dunning_simulation_line_action"
+        )
+        action["domain"] = [("simulation_id", "=", self.id)]
+        action["context"] = {
+            "search_default_group_customer": 1,
+            "search_default_group_step": 1,
+            "dunning_simulation_id": self.id,
+        }
+        return action
+
+    def action_print(self):
+        """The simulation as a PDF: customer by customer, level by level."""
+        self.ensure_one()
+        if not self.line_ids:
+            self._compute_lines()
+        report = self.env.ref("account_dunning_plans.account_dunning_simulation_report")
+        # config=False: print even when the company's document layout was never set.
+        return report.report_action(self, config=False)
+
+    def action_send_by_email(self):
+        """Mail the simulation to the current user (nothing goes to any customer)."""
+        self.ensure_one()
+        user = self.env.user
+        if not user.email:
+            raise UserError(
+                self.env._("Set an e-mail address on your user to receive the simulation.")
+            )
+        if not self.line_ids:
+            self._compute_lines()
+        body = self.env["ir.qweb"]._render(
+            "account_dunning_plans.dunning_simulation_mail", self._display_values()
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self._title(),
+                "body_html": body,
+                "email_from": self.company_id.email_formatted or user.email_formatted,
+                "recipient_ids": [(6, 0, user.partner_id.ids)],
+            }
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Simulation queued for %(email)s.", email=user.email),
+            },
+        }
+
+    def _title(self):
+        title = self.env._(
+            "%(company)s: dunning simulation from %(date)s, %(days)s day(s)",
+            company=self.company_id.name,
+            date=format_date(self.env, self.date),
+            days=self.days,
+        )
+        if self.standby and self.assume_enabled:
+            title += " " + self.env._("(as if dunning were enabled)")
+        return title
+
+    def _display_values(self):
+        """What the PDF and the mail show: every line, customer by customer and level by
+        level, in the context's language."""
+        self.ensure_one()
+        reasons = dict(self.line_ids._fields["reason"]._description_selection(self.env))
+        channels = dict(self.line_ids._fields["channel"]._description_selection(self.env))
+        lines = self.line_ids.sorted(
+            lambda line: (line.date, line.customer or "", line.level, not line.will_send, line.id)
+        )
+        rows = [
+            {
+                "date": format_date(self.env, line.date),
+                "customer": line.customer,
+                "level": line.level,
+                "step": line.step or "",
+                "invoices": line.invoices,
+                "channel": channels.get(line.channel, ""),
+                "recipient": line.recipient or "",
+                "amount": format_amount(self.env, line.amount, line.currency_id)
+                if line.currency_id
+                else "",
+                "acts": line.will_send,
+                "reason": reasons.get(line.reason, ""),
+            }
+            for line in lines
+        ]
+        return {
+            "title": self._title(),
+            "simulation": self,
+            "rows": rows,
+            "sent": len(lines.filtered("will_send")),
+            "show_date": self.days > 1,
+            "show_reason": True,
+        }
+
+    def _compute_lines(self):
+        """Run the simulation (no side effect) and store its rows as lines."""
+        self.ensure_one()
         rows = (
             self.env["account.move"]
             .with_company(self.company_id)
-            ._dunning_simulate(self.date, self.days, self.company_id)
+            ._dunning_simulate(
+                self.date, self.days, self.company_id, assume_enabled=self.assume_enabled
+            )
         )
         self.line_ids.unlink()
         self.env["account.dunning.simulation.line"].create(
@@ -47,16 +162,13 @@ class AccountDunningSimulation(models.TransientModel):
                     "recipient": row["recipient"],
                     "amount": row["amount"] or 0.0,
                     "currency": row["currency"],
+                    "currency_id": row["currency_id"],
+                    "level": row["level"],
                     "next_date": row["next_date"] or False,
                 }
                 for row in rows
             ]
         )
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_dunning_plans.account_dunning_simulation_line_action"
-        )
-        action["domain"] = [("simulation_id", "=", self.id)]
-        return action
 
 
 class AccountDunningSimulationLine(models.TransientModel):
@@ -80,4 +192,25 @@ class AccountDunningSimulationLine(models.TransientModel):
     recipient = fields.Char()
     amount = fields.Float(digits="Account")
     currency = fields.Char()
+    currency_id = fields.Many2one("res.currency")
+    level = fields.Integer()
     next_date = fields.Date(string="Next date")
+
+    @api.model
+    def _simulation(self):
+        simulation = self.env["account.dunning.simulation"].browse(
+            self.env.context.get("dunning_simulation_id")
+        )
+        if not simulation.exists():
+            raise UserError(self.env._("Run the simulation again: this one has expired."))
+        return simulation
+
+    @api.model
+    def action_print(self):
+        """List header button: the PDF of the simulation shown."""
+        return self._simulation().action_print()
+
+    @api.model
+    def action_send_by_email(self):
+        """List header button: mail the simulation shown to the current user."""
+        return self._simulation().action_send_by_email()

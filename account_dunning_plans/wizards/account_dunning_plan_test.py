@@ -1,0 +1,225 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dataclasses import replace
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import Customer, forecast
+from ..engine import reasons as r
+from ..models.account_move import Unit
+
+# Days the test looks ahead: a plan's last step rarely comes later.
+HORIZON = 400
+
+
+class AccountDunningPlanTest(models.TransientModel):
+    """ "Test this plan": every step a plan would run for one invoice or customer, with
+    its date and the mail it would send, sending nothing to the customer (seed 004).
+
+    The invoice's (or customer's) real facts are used, as if it had this plan, dunning
+    were enabled and no safety check held it; nothing is paid and nobody acts.
+    """
+
+    _name = "account.dunning.plan.test"
+    _description = "Test a dunning plan"
+
+    plan_id = fields.Many2one("account.dunning.plan", required=True, ondelete="cascade")
+    scope = fields.Selection(related="plan_id.scope")
+    company_id = fields.Many2one(related="plan_id.company_id")
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('company_id', '=', company_id)]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        domain="[('is_company', '=', True)]",
+    )
+    date = fields.Date(string="From", required=True, default=fields.Date.context_today)
+    line_ids = fields.One2many("account.dunning.plan.test.line", "test_id", readonly=True)
+    message = fields.Char(readonly=True)
+
+    @api.model
+    def _open_for(self, plan):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Test %(plan)s", plan=plan.name),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": plan.id},
+        }
+
+    def action_test(self):
+        """Forecast the plan on the chosen invoice or customer and show each step."""
+        self.ensure_one()
+        moves, customer = self._facts()
+        self.line_ids.unlink()
+        by_id = {move.id: move for move in moves}
+        partner = moves.commercial_partner_id[:1]
+        lines = []
+        first_reason = None
+        for day, statuses, units in forecast(customer, self.date, HORIZON):
+            if first_reason is None:
+                first_reason = next(iter(statuses.values()))[1] if statuses else None
+            for unit in units:
+                lines.append(self._line_values(day, partner, unit, by_id))
+            if all(decision.outcome in (r.SKIP, r.DONE) for _p, decision in statuses.values()):
+                break
+        self.message = False
+        if not lines and first_reason is not None:
+            reasons = dict(moves._fields["dunning_reason"]._description_selection(self.env))
+            self.message = self.env._(
+                "Nothing would be sent: %(reason)s.",
+                reason=reasons.get(first_reason.reason, first_reason.reason),
+            )
+        self.env["account.dunning.plan.test.line"].create(lines)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Test %(plan)s", plan=self.plan_id.name),
+        }
+
+    def action_send_to_me(self):
+        """Queue the test's mails to the current user only, marked as tests."""
+        self.ensure_one()
+        user = self.env.user
+        if not user.email:
+            raise UserError(self.env._("Set an e-mail address on your user to receive tests."))
+        mails = self.line_ids.filtered("body_html")
+        if not mails:
+            raise UserError(self.env._("Run the test first: no e-mail step to send."))
+        self.env["mail.mail"].sudo().create(
+            [
+                {
+                    "subject": self.env._(
+                        "[Test %(date)s] %(subject)s", date=line.date, subject=line.subject
+                    ),
+                    "body_html": line.body_html,
+                    "email_from": user.email_formatted,
+                    "recipient_ids": [(6, 0, user.partner_id.ids)],
+                }
+                for line in mails
+            ]
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s test mail(s) queued for %(email)s.",
+                    count=len(mails),
+                    email=user.email,
+                ),
+            },
+        }
+
+    # == Business helpers ==
+    def _facts(self):
+        """The open invoices concerned and the engine's customer under this plan."""
+        plan = self.plan_id
+        Move = self.env["account.move"]
+        if plan.scope == "invoice":
+            if not self.move_id:
+                raise UserError(self.env._("Choose an invoice to test this plan on."))
+            moves = self.move_id
+        else:
+            if not self.partner_id:
+                raise UserError(self.env._("Choose a customer to test this plan on."))
+            moves = Move.search(
+                Move._dunning_open_domain()
+                + [
+                    ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
+                    ("company_id", "=", plan.company_id.id),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ]
+            )
+            if not moves:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has no open invoice in %(company)s.",
+                        customer=self.partner_id.display_name,
+                        company=plan.company_id.name,
+                    )
+                )
+        company = moves.company_id
+        stats = moves._dunning_action_stats()
+        customer_facts = moves._dunning_customer_stats()[
+            (moves.commercial_partner_id.id, company.id)
+        ]
+        facts = [
+            # The test ignores safety checks: they hold a plan, they do not change it.
+            replace(
+                move._dunning_facts(self.date, stats, plan, customer_facts),
+                unmatched_payments=False,
+            )
+            for move in moves
+        ]
+        policy = replace(company._dunning_policy(), enabled=True, bank_max_age=0)
+        engine_plan = plan._to_engine()
+        partner = moves.commercial_partner_id
+        if plan.scope == "invoice":
+            customer = Customer(policy=policy, own=((engine_plan, facts[0]),))
+        else:
+            customer = Customer(
+                policy=policy,
+                plan=engine_plan,
+                covered=tuple(facts),
+                paused=partner.dunning_paused,
+                pause_until=partner.dunning_pause_until or None,
+            )
+        return moves, customer
+
+    def _line_values(self, day, partner, unit, by_id):
+        plan = self.plan_id
+        step = plan.step_ids[unit.decision.step_index]
+        moves = (
+            self.env["account.move"]
+            .union(*(by_id[key] for key in unit.keys))
+            .sorted(lambda move: (move.invoice_date_due or move.date, move.id))
+        )
+        record_unit = Unit(partner, plan, unit.decision, moves, unit.own_levels, unit.scope)
+        values = {
+            "test_id": self.id,
+            "date": day,
+            "step_id": step.id,
+            "channel": step.channel,
+            "level": unit.decision.level,
+            "outcome": unit.decision.outcome,
+            "invoices": ", ".join(moves.mapped("name")),
+        }
+        if unit.decision.outcome == r.SEND:
+            subject, body, recipients = moves._dunning_render_unit(record_unit, day)
+            values.update(
+                subject=subject,
+                body_html=Markup(body),
+                recipient=", ".join(filter(None, recipients.mapped("email"))),
+            )
+        return values
+
+
+class AccountDunningPlanTestLine(models.TransientModel):
+    _name = "account.dunning.plan.test.line"
+    _description = "Step of a dunning plan test"
+    _order = "date, id"
+
+    test_id = fields.Many2one("account.dunning.plan.test", required=True, ondelete="cascade")
+    date = fields.Date()
+    step_id = fields.Many2one("account.dunning.plan.step", string="Step")
+    channel = fields.Selection(
+        [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")]
+    )
+    level = fields.Integer()
+    outcome = fields.Selection([("send", "Sent automatically"), ("todo", "To-do for a person")])
+    invoices = fields.Char()
+    recipient = fields.Char()
+    subject = fields.Char()
+    body_html = fields.Html(string="Mail", sanitize=False)
