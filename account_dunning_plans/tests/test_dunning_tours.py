@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The accountant's daily tools, clicked through in headless Chromium (Odoo tours)."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from odoo import fields
 
 from odoo.tests import tagged
 
@@ -74,3 +76,49 @@ class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
         )
         self.assertEqual(todo.state, "done")
         self.assertEqual(invoice.dunning_level, 2)
+
+    def recent_invoice(self, **vals):
+        """An invoice 15 days overdue today (the browser runs at today's date)."""
+        today = fields.Date.today()
+        return self.create_invoice(
+            today - timedelta(days=40), today - timedelta(days=15), partner=self.tour_customer
+        )
+
+    def test_simulation_screen_sends_me_the_simulation(self):
+        self.recent_invoice()
+        self.env.user.email = "tour-user@example.com"
+        self.start_tour(
+            "/odoo/action-account_dunning_plans.account_dunning_simulation_action",
+            "account_dunning_simulation",
+            login=self.env.user.login,
+        )
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.env.user.partner_id.ids)], order="id desc", limit=1
+        )
+        self.assertIn("dunning simulation", mail.subject)
+        self.assertIn("Tour Customer", mail.body_html)
+
+    def test_test_this_plan(self):
+        self.create_invoice(
+            fields.Date.today(),
+            fields.Date.today() + timedelta(days=20),
+            partner=self.tour_customer,
+        )
+        self.env.user.email = "tour-user@example.com"
+        self.start_tour(
+            f"/odoo/action-account_dunning_plans.account_dunning_plan_action/{self.plan.id}",
+            "account_dunning_plan_test",
+            login=self.env.user.login,
+        )
+        tests = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.env.user.partner_id.ids), ("subject", "like", "[Test")]
+        )
+        self.assertEqual(len(tests), 4)
+
+    def test_invoice_says_why(self):
+        invoice = self.create_invoice(
+            fields.Date.today() - timedelta(days=10),
+            fields.Date.today() - timedelta(days=2),
+            partner=self.tour_customer,
+        )
+        self.start_tour(self.invoice_url(invoice), "account_dunning_why", login=self.env.user.login)

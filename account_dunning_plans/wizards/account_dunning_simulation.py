@@ -196,21 +196,19 @@ class AccountDunningSimulationLine(models.TransientModel):
     level = fields.Integer()
     next_date = fields.Date(string="Next date")
 
-    @api.model
     def _simulation(self):
-        simulation = self.env["account.dunning.simulation"].browse(
+        """The simulation shown: that of the selected lines, else the list's."""
+        simulation = self.simulation_id[:1] or self.env["account.dunning.simulation"].browse(
             self.env.context.get("dunning_simulation_id")
         )
         if not simulation.exists():
             raise UserError(self.env._("Run the simulation again: this one has expired."))
         return simulation
 
-    @api.model
     def action_print(self):
         """List header button: the PDF of the simulation shown."""
         return self._simulation().action_print()
 
-    @api.model
     def action_send_by_email(self):
         """List header button: mail the simulation shown to the current user."""
         return self._simulation().action_send_by_email()

@@ -142,3 +142,79 @@ registry.category("web_tour.tours").add("account_dunning_execute_todo", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("account_dunning_simulation", {
+    steps: () => [
+        {
+            content: "Forecast seven days",
+            trigger: ".modal div[name=days] input",
+            run: "edit 7",
+        },
+        {
+            content: "Simulate",
+            trigger: ".modal button[name=action_simulate]",
+            run: "click",
+        },
+        {
+            content: "The lines are grouped by customer",
+            trigger: ".o_group_header:contains(Tour Customer)",
+        },
+        {
+            content: "Send the simulation to me",
+            trigger: ".o_control_panel button[name=action_send_by_email]",
+            run: "click",
+        },
+        {
+            content: "It is queued",
+            trigger: ".o_notification:contains(Simulation queued for)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("account_dunning_plan_test", {
+    steps: () => [
+        {
+            content: "Test this plan",
+            trigger: ".o_form_view button[name=action_test_plan]",
+            run: "click",
+        },
+        {
+            content: "Choose the invoice",
+            trigger: ".modal div[name=move_id] input",
+            run: "edit INV/",
+        },
+        {
+            content: "Pick it",
+            trigger: ".ui-menu-item a:contains(INV/)",
+            run: "click",
+        },
+        {
+            content: "Run the test",
+            trigger: ".modal button[name=action_test]",
+            run: "click",
+        },
+        {
+            content: "Each step shows with its date",
+            trigger: ".modal .o_data_row:contains(Step 4)",
+        },
+        {
+            content: "Receive the mails myself",
+            trigger: ".modal button[name=action_send_to_me]",
+            run: "click",
+        },
+        {
+            content: "They are queued",
+            trigger: ".o_notification:contains(test mail(s) queued)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("account_dunning_why", {
+    steps: () => [
+        ...openDunningTab,
+        {
+            content: "The invoice says why, in words",
+            trigger: "div[name=dunning_explanation]:contains(Next: step 'Step 2')",
+        },
+    ],
+});
