@@ -9,6 +9,7 @@ about *which step, which date, which reason* lives here, so that the nightly job
 from . import reasons
 from .calendar import add_days, is_business_day, next_business_day
 from .decide import decide, next_step_index, step_dates
+from .delivery import Contact, SendWindow, recipients
 from .customer import Customer, Unit, apply_day, decide_day, forecast
 from .explain import Explanation, explain, explain_day
 from .facts import Decision, Invoice, Plan, Policy, Step
@@ -17,6 +18,7 @@ from .promise import BROKEN, KEPT, PARTIAL, promise_outcome
 
 __all__ = [
     "BROKEN",
+    "Contact",
     "KEPT",
     "PARTIAL",
     "Customer",
@@ -25,6 +27,7 @@ __all__ = [
     "Explanation",
     "Invoice",
     "Plan",
+    "SendWindow",
     "Policy",
     "Step",
     "Unit",
@@ -41,6 +44,7 @@ __all__ = [
     "next_step_index",
     "promise_outcome",
     "reasons",
+    "recipients",
     "reference_invoice",
     "step_dates",
 ]

@@ -1,0 +1,85 @@
+"""Who receives a reminder, and when a mail may leave (send window)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One contact of a customer, as the recipient rule sees it.
+
+    ``key`` is opaque (the partner id). ``customer``: the customer (commercial entity)
+    itself; ``invoice_address``: an invoice-address contact; ``dunning_contact``: a
+    contact flagged to receive reminders (the decision maker).
+    """
+
+    key: object
+    email: bool = False
+    customer: bool = False
+    invoice_address: bool = False
+    dunning_contact: bool = False
+
+
+def recipients(contacts, invoice_contact=None) -> tuple:
+    """Keys of the contacts a reminder goes to, in seed 004's order.
+
+    1. the customer's invoice-address contacts with an e-mail (for an invoice-level
+       reminder, the invoice's own contact alone when it is one of them);
+    2. else its contacts flagged as dunning contact with an e-mail;
+    3. else the invoice's own contact (``invoice_contact``, the partner the invoice
+       was addressed to) when it has an e-mail;
+    4. else the customer itself when it has an e-mail;
+    5. else nobody: nothing can be sent (a to-do "missing e-mail").
+    """
+    contacts = list(contacts)
+    billing = [c for c in contacts if c.invoice_address and c.email and not c.customer]
+    if invoice_contact is not None:
+        own = [c for c in billing if c.key == invoice_contact]
+        if own:
+            return (own[0].key,)
+    if billing:
+        return tuple(c.key for c in billing)
+    flagged = [c for c in contacts if c.dunning_contact and c.email and not c.customer]
+    if flagged:
+        return tuple(c.key for c in flagged)
+    if invoice_contact is not None:
+        own = [c for c in contacts if c.key == invoice_contact and c.email]
+        if own:
+            return (own[0].key,)
+    return tuple(c.key for c in contacts if c.customer and c.email)[:1]
+
+
+@dataclass(frozen=True)
+class SendWindow:
+    """Hours (local time) between which mails may leave, on working days.
+
+    ``hour_from``/``hour_to``: e.g. 8.5 = 08:30, ``hour_from < hour_to``;
+    ``weekdays``: working days (0 = Monday); ``holidays``: closed dates.
+    """
+
+    hour_from: float = 8.0
+    hour_to: float = 18.0
+    weekdays: frozenset = frozenset(range(5))
+    holidays: frozenset = field(default_factory=frozenset)
+
+    def is_open_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def _at(self, day: date, hours: float) -> datetime:
+        minutes = round(hours * 60)
+        return datetime.combine(day, time(0)) + timedelta(minutes=minutes)
+
+    def next_opening(self, moment: datetime, horizon: int = 400):
+        """``moment`` itself when mails may leave then, else the next opening of the
+        window (local, naive datetimes); None when no day opens within ``horizon``
+        days (no working day at all)."""
+        day = moment.date()
+        for offset in range(horizon):
+            current = day + timedelta(days=offset)
+            if not self.is_open_day(current):
+                continue
+            start, end = self._at(current, self.hour_from), self._at(current, self.hour_to)
+            if offset == 0 and moment >= end:
+                continue
+            return max(start, moment) if offset == 0 else start
+        return None

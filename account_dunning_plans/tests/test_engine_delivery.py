@@ -1,0 +1,96 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Engine: the recipient order and the send window (no database)."""
+
+from datetime import date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from odoo.tests import BaseCase, tagged
+
+from ..engine import Contact, SendWindow, recipients
+
+FRIDAY = datetime(2026, 3, 6, 2, 0)
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestRecipients(BaseCase):
+    customer = Contact("acme", email=True, customer=True)
+    billing = Contact("billing", email=True, invoice_address=True)
+    billing2 = Contact("billing2", email=True, invoice_address=True)
+    billing_no_mail = Contact("billing0", invoice_address=True)
+    boss = Contact("boss", email=True, dunning_contact=True)
+    john = Contact("john", email=True)
+
+    def test_seed_004_order(self):
+        everyone = [self.customer, self.billing, self.billing2, self.boss, self.john]
+        self.assertEqual(recipients(everyone), ("billing", "billing2"))
+        self.assertEqual(recipients(everyone, invoice_contact="billing2"), ("billing2",))
+        # An invoice addressed to someone else still goes to the billing contacts.
+        self.assertEqual(recipients(everyone, invoice_contact="john"), ("billing", "billing2"))
+        self.assertEqual(recipients([self.customer, self.billing_no_mail, self.boss]), ("boss",))
+        self.assertEqual(recipients([self.customer, self.john], invoice_contact="john"), ("john",))
+        self.assertEqual(recipients([self.customer, self.john]), ("acme",))
+        self.assertEqual(recipients([Contact("acme", customer=True), self.billing_no_mail]), ())
+
+    def test_customer_flags_do_not_make_it_a_contact(self):
+        company = Contact("acme", email=True, customer=True, invoice_address=True)
+        self.assertEqual(recipients([company]), ("acme",))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestSendWindow(BaseCase):
+    window = SendWindow(8.5, 17.0, holidays=frozenset({date(2026, 3, 9)}))
+
+    def test_night_run_waits_for_the_opening(self):
+        self.assertEqual(self.window.next_opening(FRIDAY), datetime(2026, 3, 6, 8, 30))
+
+    def test_inside_the_window_leaves_now(self):
+        moment = datetime(2026, 3, 6, 10, 15)
+        self.assertEqual(self.window.next_opening(moment), moment)
+
+    def test_after_closing_week_end_and_holiday(self):
+        # Friday evening: not Saturday, not Sunday, not the holiday Monday: Tuesday.
+        self.assertEqual(
+            self.window.next_opening(datetime(2026, 3, 6, 17, 0)), datetime(2026, 3, 10, 8, 30)
+        )
+
+    def test_no_working_day(self):
+        self.assertIsNone(SendWindow(weekdays=frozenset()).next_opening(FRIDAY))
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        minutes=st.integers(0, 60 * 24 * 30),
+        hours=st.tuples(st.integers(0, 46), st.integers(1, 48)),
+        weekdays=st.frozensets(st.integers(0, 6), min_size=1),
+        holidays=st.frozensets(st.integers(0, 40), max_size=10),
+    )
+    def test_opening_is_the_first_open_moment(self, minutes, hours, weekdays, holidays):
+        start, length = hours
+        hour_from, hour_to = start / 2, min(start / 2 + length / 2, 24.0)
+        if hour_from >= hour_to:
+            return
+        window = SendWindow(
+            hour_from,
+            hour_to,
+            weekdays,
+            frozenset(date(2026, 3, 1) + timedelta(days=d) for d in holidays),
+        )
+        moment = datetime(2026, 3, 1) + timedelta(minutes=minutes)
+        opening = window.next_opening(moment)
+        if opening is None:
+            self.fail("a working day exists every week")
+
+        def open_at(when):
+            day = when.date()
+            begin = datetime.combine(day, datetime.min.time()) + timedelta(hours=hour_from)
+            end = datetime.combine(day, datetime.min.time()) + timedelta(hours=hour_to)
+            return window.is_open_day(day) and begin <= when < end
+
+        self.assertGreaterEqual(opening, moment)
+        self.assertTrue(open_at(opening))
+        # Nothing opens earlier: check every half hour between the moment and the opening.
+        probe = moment
+        while probe < opening:
+            self.assertFalse(open_at(probe), probe)
+            probe = probe.replace(minute=probe.minute // 30 * 30) + timedelta(minutes=30)
