@@ -9,7 +9,7 @@
     "author": "account_dunning_plans authors",
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["account"],
+    "depends": ["account", "resource"],
     "external_dependencies": {"python": []},
     "data": [
         "security/account_dunning_security.xml",
@@ -25,6 +25,7 @@
         "views/account_dunning_followup_wizard_views.xml",
         "views/account_dunning_simulation_views.xml",
         "views/account_dunning_report_templates.xml",
+        "report/account_dunning_letter_report.xml",
         "views/account_dunning_plan_test_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",

@@ -1,5 +1,6 @@
 from . import account_dunning_plan
 from . import account_dunning_plan_step
+from . import account_dunning_plan_step_template
 from . import account_dunning_action
 from . import res_company
 from . import res_config_settings
@@ -8,3 +9,7 @@ from . import account_move
 from . import account_dunning_promise
 from . import account_dunning_dispute_reason
 from . import account_dunning_report
+from . import account_dunning_letter
+from . import account_dunning_delivery
+from . import account_dunning_dispatch
+from . import mail_activity

@@ -45,6 +45,15 @@ class AccountDunningAction(models.Model):
     user_id = fields.Many2one("res.users", string="Done by")
     mail_id = fields.Many2one("mail.mail", string="Mail", ondelete="set null")
     mail_message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")
+    mail_retries = fields.Integer(
+        copy=False, help="Times its mail went back to the queue after a mail server outage."
+    )
+    activity_id = fields.Many2one(
+        "mail.activity",
+        string="Activity",
+        ondelete="set null",
+        help="The activity of a manual step: marking it done marks this action done.",
+    )
     reason = fields.Selection(REASON_SELECTION)
     note = fields.Text(help="Details of a failure or of what was done.")
     amount_residual = fields.Monetary(string="Amount due", currency_field="currency_id")
@@ -60,19 +69,52 @@ class AccountDunningAction(models.Model):
 
     # == Actions ==
     def action_done(self):
-        """Mark to-dos done: their invoices reach the action's level today."""
+        """Mark to-dos done: their invoices reach the action's level today, and their
+        activities are marked done too."""
         todos = self._check_todo()
         today = fields.Date.context_today(self)
+        activities = todos.activity_id
         todos.write({"state": "done", "user_id": self.env.uid, "date": today})
         for action in todos:
             action.move_ids._dunning_apply_level(action.level, today, action.plan_id)
+        if activities and not self.env.context.get("dunning_from_activity"):
+            activities.sudo().with_context(dunning_from_action=True).action_feedback(
+                feedback=self.env._("Done from the dunning To do list.")
+            )
 
     def action_cancel(self):
         """Cancel to-dos: the step is passed over, nobody was contacted."""
         todos = self._check_todo()
+        activities = todos.activity_id
         todos.write({"state": "cancel", "user_id": self.env.uid})
         for action in todos:
             action.move_ids._dunning_apply_level(action.level, False, action.plan_id)
+        activities.sudo().unlink()
+
+    @api.model
+    def _cron_retry_mails(self, max_retries=24):
+        """Put back in the mail queue the dunning mails a mail server outage left in
+        error, at most ``max_retries`` times each. Mails that failed for good (invalid
+        address, rendering) stay in error. The queue sends a mail once: nothing is
+        lost and nothing is sent twice."""
+        actions = self.sudo().search(
+            [("mail_id.state", "=", "exception"), ("mail_retries", "<", max_retries)]
+        )
+        mails = actions.mail_id.filtered(lambda mail: mail.failure_type in (False, "mail_smtp"))
+        if not mails:
+            return
+        actions = actions.filtered(lambda action: action.mail_id in mails)
+        for retries, group in actions.grouped("mail_retries").items():
+            group.write({"mail_retries": retries + 1})
+        mails.mark_outgoing()
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
+
+    def action_print_letter(self):
+        """Print the postal letters of these actions (one PDF), attach each to the
+        chatter and mark the to-dos done."""
+        return self.env["account.dunning.letter"]._print(self)
 
     def _check_todo(self):
         if any(action.state != "todo" for action in self):

@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from ..engine import Plan
+from .res_company import REPLY_TO_TYPES, SENDER_TYPES, check_sender, check_window
 
 
 class AccountDunningPlan(models.Model):
@@ -58,6 +59,33 @@ class AccountDunningPlan(models.Model):
         "Customer-level plans: customers on 'Company default' meeting them get this plan.",
     )
     assign_model = fields.Char(compute="_compute_assign_model")
+    sender_type = fields.Selection(
+        [("default", "Company setting")] + SENDER_TYPES,
+        string="Sender",
+        required=True,
+        default="default",
+        help="Who the reminders of this plan come from.",
+    )
+    sender_user_id = fields.Many2one("res.users", string="Sending user")
+    sender_address = fields.Char(string="Sending address")
+    reply_to_type = fields.Selection(
+        [("default", "Company setting")] + REPLY_TO_TYPES,
+        string="Replies go to",
+        required=True,
+        default="default",
+    )
+    reply_to_address = fields.Char(string="Reply-to address")
+    window_type = fields.Selection(
+        [("default", "Company setting"), ("custom", "These hours"), ("none", "Any time")],
+        string="Send window",
+        required=True,
+        default="default",
+        help="Hours in which this plan's mails may leave, on the company's working days "
+        "(public holidays skipped); a mail decided outside them waits for the next "
+        "opening.",
+    )
+    window_from = fields.Float(string="From", default=8.0)
+    window_to = fields.Float(string="To", default=18.0)
 
     # == Compute methods ==
     @api.depends("step_ids")
@@ -111,6 +139,25 @@ class AccountDunningPlan(models.Model):
     def _check_min_contact_delay(self):
         if any(plan.min_contact_delay < 0 for plan in self):
             raise ValidationError(self.env._("The minimum contact delay cannot be negative."))
+
+    @api.constrains(
+        "sender_type", "sender_user_id", "sender_address", "reply_to_type", "reply_to_address"
+    )
+    def _check_sender(self):
+        for plan in self:
+            check_sender(
+                self.env,
+                plan.sender_type,
+                plan.sender_user_id,
+                plan.sender_address,
+                plan.reply_to_type,
+                plan.reply_to_address,
+            )
+
+    @api.constrains("window_type", "window_from", "window_to")
+    def _check_window(self):
+        for plan in self.filtered(lambda plan: plan.window_type == "custom"):
+            check_window(self.env, plan.window_from, plan.window_to)
 
     # == Actions ==
     def action_view_invoices(self):
@@ -178,6 +225,31 @@ class AccountDunningPlan(models.Model):
                 self.env[plan.assign_model].search_count(domain, limit=1)
             except Exception as error:  # noqa: BLE001 - shown to the user
                 raise plan._conditions_error(error) from error
+
+    def _dunning_sender_setting(self, company):
+        """``(sender type, user, address)`` for this plan (or none) in ``company``."""
+        if self[:1].sender_type not in (False, "default"):
+            return self.sender_type, self.sender_user_id, self.sender_address
+        return (
+            company.dunning_sender_type,
+            company.dunning_sender_user_id,
+            company.dunning_sender_address,
+        )
+
+    def _dunning_reply_to_setting(self, company):
+        """``(reply-to type, address)`` for this plan (or none) in ``company``."""
+        if self[:1].reply_to_type not in (False, "default"):
+            return self.reply_to_type, self.reply_to_address
+        return company.dunning_reply_to_type, company.dunning_reply_to_address
+
+    def _dunning_window_hours(self, company):
+        """``(from, to)`` hours of the send window, or None (any time)."""
+        window_type = self[:1].window_type or "default"
+        if window_type == "custom":
+            return self.window_from, self.window_to
+        if window_type == "none" or not company.dunning_window:
+            return None
+        return company.dunning_window_from, company.dunning_window_to
 
     def _to_engine(self):
         """The engine's view of this plan (active steps, in order)."""

@@ -47,6 +47,46 @@ class AccountDunningPlanStep(models.Model):
         help="Not part of the normal sequence: runs once, right after a payment promise "
         "is broken, without moving the level.",
     )
+    template_ids = fields.One2many(
+        "account.dunning.plan.step.template",
+        "step_id",
+        string="Templates by payment method",
+        copy=True,
+        help="A template for invoices paid by a given payment method (e.g. direct debit); "
+        "the step's template otherwise.",
+    )
+    attach_invoice_pdf = fields.Boolean(
+        string="Attach the invoice PDF",
+        help="E-mail steps: the PDF of each invoice reminded is attached to the mail.",
+    )
+    add_follower = fields.Boolean(
+        string="Responsible follows",
+        help="The step's responsible follows the invoice (or the customer), so that the "
+        "customer's replies in the discussion reach them.",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity",
+        help="Manual steps: the activity created for the responsible (e.g. a phone call); "
+        "the step is done when the activity is marked done.",
+    )
+    activity_note = fields.Text(string="Instructions")
+    responsible_type = fields.Selection(
+        [("salesperson", "The salesperson"), ("user", "A user")],
+        string="Responsible",
+        required=True,
+        default="salesperson",
+        help="Who handles manual steps and follows the invoice: the invoice's salesperson "
+        "(the customer's for customer-level plans, else the invoice's creator), or a "
+        "chosen user.",
+    )
+    responsible_user_id = fields.Many2one("res.users", string="Responsible user")
+    letter_text = fields.Html(
+        string="Text of the letter",
+        translate=True,
+        help="Postal letter steps: the text printed above the list of invoices, in the "
+        "customer's language. Empty: a standard text.",
+    )
     template_model = fields.Char(compute="_compute_template_model")
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -88,7 +128,33 @@ class AccountDunningPlanStep(models.Model):
                     )
                 )
 
+    @api.constrains("responsible_type", "responsible_user_id")
+    def _check_responsible(self):
+        for step in self:
+            if step.responsible_type == "user" and not step.responsible_user_id:
+                raise ValidationError(
+                    self.env._("Choose the responsible user of step %(step)s.", step=step.name)
+                )
+
     # == Business helpers ==
+    def _dunning_responsible(self, moves, customer):
+        """The user handling this step for ``moves`` of ``customer``."""
+        self.ensure_one()
+        if self.responsible_type == "user" and self.responsible_user_id:
+            return self.responsible_user_id
+        move = moves[:1]
+        if self.plan_id.scope == "customer":
+            return customer.user_id or move.invoice_user_id or move.create_uid
+        return move.invoice_user_id or customer.user_id or move.create_uid
+
+    def _dunning_template(self, moves):
+        """The mail template for ``moves`` (the first one decides): the one of their
+        payment method, else the step's."""
+        self.ensure_one()
+        method = moves[:1].preferred_payment_method_line_id.payment_method_id
+        line = self.template_ids.filtered(lambda line: line.payment_method_id == method)[:1]
+        return line.mail_template_id if method and line else self.mail_template_id
+
     def _to_engine(self):
         """The engine's view of this step."""
         self.ensure_one()

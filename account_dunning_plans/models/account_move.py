@@ -1,11 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import uuid
 from collections import defaultdict, namedtuple
 from dataclasses import replace
 
-from markupsafe import Markup
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import (
@@ -223,7 +220,10 @@ class AccountMove(models.Model):
         today = fields.Date.context_today(self)
         plan, index = self._dunning_next_step(today)
         step = plan.step_ids[index]
-        if step.channel == "email" and not self.partner_id.email:
+        recipients = self.env["account.dunning.delivery"]._recipients(
+            self.commercial_partner_id, self.partner_id
+        )
+        if step.channel == "email" and not recipients:
             raise UserError(
                 self.env._("%(customer)s has no e-mail address.", customer=self.partner_id.name)
             )
@@ -238,7 +238,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         plan, index = self._dunning_next_step(fields.Date.context_today(self))
         step = plan.step_ids[index]
-        template = step.mail_template_id
+        template = step._dunning_template(self)
         if not template:
             raise UserError(self.env._("The next step of this invoice sends no e-mail."))
         if not self.env.user.email:
@@ -314,6 +314,12 @@ class AccountMove(models.Model):
         if index >= len(plan.step_ids):
             raise UserError(self.env._("Every step of the plan was already executed."))
         return plan, index
+
+    def _dunning_mail_value(self, key):
+        """For the dunning templates: ``partner_to``, ``email_from``, ``reply_to`` or
+        ``salutation`` of this record's reminder mail."""
+        self.ensure_one()
+        return self.env["account.dunning.delivery"]._mail_value(self, key)
 
     def _dunning_policy(self):
         return self.company_id._dunning_policy()
@@ -436,10 +442,10 @@ class AccountMove(models.Model):
             entry_date=self.dunning_entry_date or None,
             blocked=self.dunning_blocked,
             customer_blocked=self.commercial_partner_id.dunning_blocked,
-            # Customer-level mails go to the customer itself, invoice-level ones to the
-            # invoice's contact.
             has_email=bool(
-                (self.commercial_partner_id if plan.scope == "customer" else self.partner_id).email
+                self.env["account.dunning.delivery"]._unit_recipients(
+                    plan.scope or "invoice", self, self.commercial_partner_id
+                )
             ),
             open_todo=move_stats["open_todo"],
             customer_last_date=customer["last_date"],
@@ -528,6 +534,7 @@ class AccountMove(models.Model):
         # Installments are read from the receivable lines: load them all at once.
         self.line_ids.account_id.mapped("account_type")
         self.commercial_partner_id.mapped("dunning_pause_until")  # customers' pauses too
+        self.commercial_partner_id.child_ids.mapped("email_normalized")  # their contacts
         Plan = self.env["account.dunning.plan"]
         engine_plans = {}
         policies = {}
@@ -602,7 +609,9 @@ class AccountMove(models.Model):
                     plan = plans[unit.plan_key]
                     step = plan.step_ids[unit.decision.step_index]
                     invoices = moves.browse(unit.keys).with_prefetch(moves._prefetch_ids)
-                    recipient = partner if unit.scope == "customer" else invoices.partner_id
+                    recipient = self.env["account.dunning.delivery"]._unit_recipients(
+                        unit.scope, invoices, partner
+                    )
                     rows.append(
                         self._dunning_simulation_row(
                             current,
@@ -716,7 +725,11 @@ class AccountMove(models.Model):
                     decision,
                     reasons,
                     step=step,
-                    recipient=move.partner_id if step else None,
+                    recipient=self.env["account.dunning.delivery"]._unit_recipients(
+                        plan.scope, move, move.commercial_partner_id
+                    )
+                    if step
+                    else None,
                 )
             )
         return rows
@@ -813,50 +826,8 @@ class AccountMove(models.Model):
         return results
 
     def _dunning_execute(self, statuses, units, today, origin="auto"):
-        """Act on engine decisions: queue mails, create actions, update invoices.
-
-        A customer gets at most one e-mail per run: its invoice-level and
-        customer-level steps due together are merged into one mail.
-        """
-        move_vals = {}
-        details = self._dunning_reason_details(statuses)
-        for move, plan, decision in statuses:
-            vals = {
-                "dunning_checked_date": today,
-                "dunning_reason": decision.reason,
-                "dunning_reason_detail": details.get(move.id, False),
-                "dunning_next_date": decision.next_date or False,
-            }
-            switched = move.dunning_level_plan_id and move.dunning_level_plan_id != plan
-            if plan and switched and decision.outcome != r.SKIP:
-                # The invoice changed level or plan: it starts afresh in this one.
-                vals.update(dunning_level=0, dunning_last_date=False, dunning_level_plan_id=plan.id)
-            move_vals[move] = vals
-        action_vals = []
-        mails = defaultdict(list)
-        for unit in units:
-            if unit.decision.outcome == r.SEND:
-                mails[unit.partner, unit.moves.company_id].append(unit)
-                continue
-            action_vals.append(self._dunning_unit_action_vals(unit, today, origin))
-            for move in unit.moves:
-                move_vals[move]["dunning_next_date"] = False
-                move_vals[move]["dunning_promise_broken"] = False
-        single = defaultdict(list)
-        merged = []
-        for partner_units in mails.values():
-            if len(partner_units) == 1 and partner_units[0].scope == "invoice":
-                unit = partner_units[0]
-                single[unit.plan.step_ids[unit.decision.step_index].mail_template_id].append(unit)
-            else:
-                merged.append(partner_units)
-        for template, template_units in single.items():
-            self._dunning_send(template, template_units, today, origin, action_vals, move_vals)
-        if merged:
-            self._dunning_send_to_customers(merged, today, origin, action_vals, move_vals)
-        if action_vals:
-            self.env["account.dunning.action"].sudo().create(action_vals)
-        self._dunning_write(move_vals)
+        """Act on engine decisions (see ``account.dunning.dispatch._execute``)."""
+        return self.env["account.dunning.dispatch"]._execute(statuses, units, today, origin)
 
     def _dunning_reason_details(self, statuses):
         """Per move id, what a hold reason refers to (payments named, bank data date),
@@ -895,213 +866,6 @@ class AccountMove(models.Model):
                 )
         return details
 
-    def _dunning_prepare_links(self, moves):
-        """Date-dependent merge fields and payment links of ``moves``, for the run's day."""
-        moves.invalidate_recordset(
-            ["dunning_days_overdue", "dunning_reminder_date", "dunning_amount_due"]
-        )
-        # The payment link needs an access token: create the missing ones in one go.
-        missing = moves.filtered(lambda move: not move.access_token)
-        self._dunning_write({move: {"access_token": str(uuid.uuid4())} for move in missing})
-
-    def _dunning_sent(self, unit, mail, today, origin, action_vals, move_vals):
-        """Record a unit whose mail was queued: its action and its invoices' new state."""
-        vals = self._dunning_unit_action_vals(unit, today, origin)
-        vals.update(
-            state="done",
-            mail_id=mail.id,
-            mail_message_id=mail.mail_message_id.id,
-            user_id=self.env.uid if origin == "manual" else False,
-        )
-        action_vals.append(vals)
-        for move in unit.moves:
-            move_vals.setdefault(move, {}).update(
-                dunning_checked_date=today,
-                dunning_reason=unit.decision.reason,
-                dunning_reason_detail=False,
-                dunning_level=unit.decision.level,
-                dunning_level_plan_id=unit.plan.id,
-                dunning_last_date=today,
-                dunning_next_date=unit.decision.next_date or False,
-                dunning_promise_broken=False,
-            )
-
-    def _dunning_failed(self, units, error, today, origin, action_vals, move_vals):
-        for unit in units:
-            vals = self._dunning_unit_action_vals(unit, today, origin)
-            vals.update(state="failed", reason="send_failed", note=str(error))
-            action_vals.append(vals)
-            for move in unit.moves:
-                move_vals.setdefault(move, {}).update(
-                    dunning_checked_date=today, dunning_reason="send_failed"
-                )
-
-    def _dunning_send(self, template, units, today, origin, action_vals, move_vals):
-        """Queue one invoice template's mails in a batch; a failure marks them failed."""
-        moves = self.browse([unit.moves.id for unit in units])
-        self._dunning_prepare_links(moves)
-        try:
-            with self.env.cr.savepoint():
-                mails = template.send_mail_batch(moves.ids)
-        except Exception as error:  # noqa: BLE001 - any rendering error is reported
-            self._dunning_failed(units, error, today, origin, action_vals, move_vals)
-            return
-        for unit, mail in zip(units, mails, strict=True):
-            self._dunning_sent(unit, mail, today, origin, action_vals, move_vals)
-
-    def _dunning_send_to_customers(self, mails, today, origin, action_vals, move_vals):
-        """Queue one mail per customer for ``mails`` (a list of each customer's units).
-
-        A customer-level step alone is its plan's template rendered on the customer.
-        Several steps due together are merged: each is rendered as a part (without
-        greeting and signature), in one mail built on the merge template.
-        """
-        units = [unit for partner_units in mails for unit in partner_units]
-        self._dunning_prepare_links(self.browse().union(*(unit.moves for unit in units)))
-        groups = {
-            unit.partner.id: self._dunning_group_values(unit, today)
-            for unit in units
-            if unit.scope == "customer"
-        }
-        companies = {unit.partner.id: unit.moves.company_id for unit in units}
-        alone = defaultdict(list)
-        parts = defaultdict(list)
-        for partner_units in mails:
-            if len(partner_units) == 1:
-                unit = partner_units[0]
-                alone[unit.plan.step_ids[unit.decision.step_index].mail_template_id].append(unit)
-            else:
-                for unit in partner_units:
-                    parts[unit.plan.step_ids[unit.decision.step_index].mail_template_id].append(
-                        unit
-                    )
-        try:
-            with self.env.cr.savepoint():
-                sent = []
-                for template, template_units in alone.items():
-                    partners = self.env["res.partner"].union(
-                        *(unit.partner for unit in template_units)
-                    )
-                    queued = template.with_context(
-                        dunning_groups=groups, dunning_companies=companies
-                    ).send_mail_batch(partners.ids)
-                    sent += [
-                        (unit, mail) for unit, mail in zip(template_units, queued, strict=True)
-                    ]
-                sent += self._dunning_send_merged(mails, parts, groups, companies)
-        except Exception as error:  # noqa: BLE001 - any rendering error is reported
-            self._dunning_failed(units, error, today, origin, action_vals, move_vals)
-            return
-        for unit, mail in sent:
-            self._dunning_sent(unit, mail, today, origin, action_vals, move_vals)
-
-    def _dunning_send_merged(self, mails, parts, groups, companies):
-        """Render the parts of merged mails and queue one mail per customer."""
-        if not parts:
-            return []
-        bodies = {}
-        for template, template_units in parts.items():
-            records = (
-                self.env["res.partner"].union(*(unit.partner for unit in template_units))
-                if template.model == "res.partner"
-                else self.browse([unit.moves.id for unit in template_units])
-            )
-            rendered = template.with_context(
-                dunning_part=True, dunning_groups=groups, dunning_companies=companies
-            )._render_field("body_html", records.ids, compute_lang=True)
-            for unit in template_units:
-                record_id = unit.partner.id if template.model == "res.partner" else unit.moves.id
-                bodies[id(unit)] = Markup(rendered[record_id])
-        merged = [partner_units for partner_units in mails if len(partner_units) > 1]
-        wrapper = self.env.ref("account_dunning_plans.mail_template_dunning_merged")
-        partners = self.env["res.partner"].union(*(units[0].partner for units in merged))
-        context = {
-            "dunning_companies": companies,
-            "dunning_parts": {
-                units[0].partner.id: [bodies[id(unit)] for unit in units] for units in merged
-            },
-            "dunning_recipients": {
-                units[0].partner.id: ",".join(
-                    str(pid)
-                    for pid in dict.fromkeys(
-                        unit.moves.partner_id.id if unit.scope == "invoice" else unit.partner.id
-                        for unit in units
-                    )
-                )
-                for units in merged
-            },
-        }
-        queued = wrapper.with_context(**context).send_mail_batch(partners.ids)
-        mail_of = dict(zip(partners.ids, queued, strict=True))
-        return [(unit, mail_of[units[0].partner.id]) for units in merged for unit in units]
-
-    def _dunning_render_unit(self, unit, day):
-        """``(subject, body, recipients)`` of the mail ``unit`` (an e-mail step) would
-        send on ``day``, rendered in the customer's language; nothing is sent."""
-        step = unit.plan.step_ids[unit.decision.step_index]
-        template = step.mail_template_id.with_context(dunning_date=str(day))
-        moves = unit.moves.with_context(dunning_date=str(day))
-        if template.model == "res.partner":
-            record = unit.partner
-            template = template.with_context(
-                dunning_groups={
-                    record.id: self._dunning_group_values(unit._replace(moves=moves), day)
-                },
-                dunning_companies={record.id: moves.company_id},
-            )
-            recipients = record
-        else:
-            record = moves
-            recipients = moves.partner_id
-        subject = template._render_field("subject", record.ids, compute_lang=True)[record.id]
-        body = template._render_field("body_html", record.ids, compute_lang=True)[record.id]
-        return subject, body, recipients
-
-    def _dunning_group_values(self, unit, today):
-        """What a customer-level template shows: the invoices listed, each with its own
-        level and days overdue, and the total due per currency."""
-        lines = []
-        totals = defaultdict(float)
-        for move in unit.moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
-            lines.append(
-                {
-                    "move": move,
-                    "level": unit.own_levels.get(move.id, unit.decision.level),
-                    "days_overdue": move.dunning_days_overdue,
-                    "amount_due": move.dunning_amount_due,
-                }
-            )
-            totals[move.currency_id] += move.dunning_amount_due
-        return {
-            "lines": lines,
-            "totals": sorted(totals.items(), key=lambda item: item[0].name),
-            "level": unit.decision.level,
-            "step": unit.plan.step_ids[unit.decision.step_index],
-        }
-
-    def _dunning_unit_action_vals(self, unit, today, origin):
-        """Values of the action recording ``unit`` (state to do)."""
-        step = unit.plan.step_ids[unit.decision.step_index]
-        moves = unit.moves
-        currencies = moves.currency_id
-        single = len(currencies) == 1
-        return {
-            "company_id": moves.company_id.id,
-            "plan_id": unit.plan.id,
-            "step_id": step.id,
-            "partner_id": unit.partner.id,
-            "move_ids": [Command.set(moves.ids)],
-            "level": unit.decision.level,
-            "channel": step.channel,
-            "state": "todo",
-            "origin": origin,
-            "date": today,
-            "reason": unit.decision.reason,
-            # Amounts in several currencies do not add up: the list shows none then.
-            "amount_residual": sum(moves.mapped("dunning_amount_due")) if single else 0.0,
-            "currency_id": currencies.id if single else moves.company_id.currency_id.id,
-        }
-
     def _dunning_write(self, move_vals):
         """Write per-invoice dunning state, one ``write`` per distinct set of values.
 
@@ -1135,9 +899,10 @@ class AccountMove(models.Model):
     # == Pause, promise, dispute and assignment ==
     @api.depends("partner_id.email", "commercial_partner_id.email")
     def _compute_dunning_no_email(self):
+        Delivery = self.env["account.dunning.delivery"]
         for move in self:
             move.dunning_no_email = move.move_type == "out_invoice" and not (
-                move.partner_id.email_normalized or move.commercial_partner_id.email_normalized
+                Delivery._recipients(move.commercial_partner_id, move.partner_id)
             )
 
     # == ORM overrides ==

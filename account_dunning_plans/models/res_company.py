@@ -2,8 +2,45 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize
 
 from ..engine import Policy
+
+SENDER_TYPES = [
+    ("company", "Company e-mail"),
+    ("user", "A user"),
+    ("responsible", "The salesperson"),
+    ("address", "An address"),
+]
+REPLY_TO_TYPES = [
+    ("sender", "The sender"),
+    ("responsible", "The salesperson"),
+    ("chatter", "The invoice's discussion"),
+    ("address", "An address or alias"),
+]
+
+
+def check_sender(env, sender_type, user, address, reply_to_type, reply_to_address):
+    """Raise a clear error when a sender or reply-to setting cannot work."""
+    if sender_type == "user" and not (user and user.email):
+        raise ValidationError(env._("The sending user must have an e-mail address."))
+    if sender_type == "address" and not email_normalize(address or ""):
+        raise ValidationError(
+            env._("%(address)s is not a valid e-mail address.", address=address or "")
+        )
+    if reply_to_type == "address" and not email_normalize(reply_to_address or ""):
+        raise ValidationError(
+            env._("%(address)s is not a valid reply-to address.", address=reply_to_address or "")
+        )
+
+
+def check_window(env, hour_from, hour_to):
+    """The send window opens before it closes, within the day."""
+    if not 0 <= hour_from < hour_to <= 24:
+        raise ValidationError(
+            env._("The send window must open before it closes, between 00:00 and 24:00.")
+        )
 
 
 class ResCompany(models.Model):
@@ -60,6 +97,34 @@ class ResCompany(models.Model):
         "days after the promised date.",
     )
 
+    dunning_sender_type = fields.Selection(
+        SENDER_TYPES,
+        string="Reminders sent by",
+        required=True,
+        default="company",
+        help="Who dunning mails come from: the company's e-mail, a user (with an e-mail), "
+        "the invoice's salesperson, or an address. Plans may choose their own.",
+    )
+    dunning_sender_user_id = fields.Many2one("res.users", string="Sending user")
+    dunning_sender_address = fields.Char(string="Sending address")
+    dunning_reply_to_type = fields.Selection(
+        REPLY_TO_TYPES,
+        string="Replies go to",
+        required=True,
+        default="sender",
+        help="Where the customers' replies go: the sender, the salesperson, the invoice's "
+        "discussion (its followers are notified) or an address or alias.",
+    )
+    dunning_reply_to_address = fields.Char(string="Reply-to address")
+    dunning_window = fields.Boolean(
+        string="Send in working hours",
+        default=True,
+        help="Dunning mails leave only between these hours, on the working days of the "
+        "company's working hours, skipping its public holidays; a mail decided at night "
+        "waits for the next opening.",
+    )
+    dunning_window_from = fields.Float(string="Send from", default=8.0)
+    dunning_window_to = fields.Float(string="Send until", default=18.0)
     dunning_report_frequency = fields.Selection(
         [("none", "No report"), ("daily", "Daily"), ("weekly", "Weekly")],
         string="Dunning report",
@@ -76,6 +141,29 @@ class ResCompany(models.Model):
         string="Send the dunning report to",
     )
     dunning_report_last_date = fields.Date(string="Last dunning report", copy=False, readonly=True)
+
+    @api.constrains(
+        "dunning_sender_type",
+        "dunning_sender_user_id",
+        "dunning_sender_address",
+        "dunning_reply_to_type",
+        "dunning_reply_to_address",
+    )
+    def _check_dunning_sender(self):
+        for company in self:
+            check_sender(
+                self.env,
+                company.dunning_sender_type,
+                company.dunning_sender_user_id,
+                company.dunning_sender_address,
+                company.dunning_reply_to_type,
+                company.dunning_reply_to_address,
+            )
+
+    @api.constrains("dunning_window", "dunning_window_from", "dunning_window_to")
+    def _check_dunning_window(self):
+        for company in self.filtered("dunning_window"):
+            check_window(self.env, company.dunning_window_from, company.dunning_window_to)
 
     # == CRUD ==
     def write(self, vals):

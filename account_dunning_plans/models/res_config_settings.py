@@ -24,6 +24,22 @@ class ResConfigSettings(models.TransientModel):
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
     )
+    dunning_sender_type = fields.Selection(related="company_id.dunning_sender_type", readonly=False)
+    dunning_sender_user_id = fields.Many2one(
+        related="company_id.dunning_sender_user_id", readonly=False
+    )
+    dunning_sender_address = fields.Char(
+        related="company_id.dunning_sender_address", readonly=False
+    )
+    dunning_reply_to_type = fields.Selection(
+        related="company_id.dunning_reply_to_type", readonly=False
+    )
+    dunning_reply_to_address = fields.Char(
+        related="company_id.dunning_reply_to_address", readonly=False
+    )
+    dunning_window = fields.Boolean(related="company_id.dunning_window", readonly=False)
+    dunning_window_from = fields.Float(related="company_id.dunning_window_from", readonly=False)
+    dunning_window_to = fields.Float(related="company_id.dunning_window_to", readonly=False)
     dunning_report_frequency = fields.Selection(
         related="company_id.dunning_report_frequency", readonly=False
     )

@@ -29,6 +29,11 @@ class ResPartner(models.Model):
         domain="[('scope', '=', 'customer'), ('company_id', '=', current_company_id)]",
         help="Customer-level plan of this customer when 'Specific plan' is chosen.",
     )
+    dunning_contact = fields.Boolean(
+        string="Dunning contact",
+        help="Receives the reminders when the customer has no invoice-address contact "
+        "with an e-mail (e.g. the decision maker).",
+    )
     dunning_blocked = fields.Boolean(
         string="Block reminders",
         tracking=True,
@@ -171,6 +176,12 @@ class ResPartner(models.Model):
     def _onchange_dunning_plan_id(self):
         if self.dunning_plan_id:
             self.dunning_plan_mode = "custom"
+
+    def _dunning_mail_value(self, key):
+        """For the dunning templates: ``partner_to``, ``email_from``, ``reply_to`` or
+        ``salutation`` of this record's reminder mail."""
+        self.ensure_one()
+        return self.env["account.dunning.delivery"]._mail_value(self, key)
 
     def _dunning_customer_plan(self, default=None, rules=None):
         """The customer-level plan of this commercial entity in the current company.

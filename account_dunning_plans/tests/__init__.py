@@ -14,3 +14,7 @@ from . import test_dunning_simulation
 from . import test_engine_explain
 from . import test_dunning_report
 from . import test_dunning_equivalence
+from . import test_engine_delivery
+from . import test_dunning_letter
+from . import test_dunning_delivery
+from . import test_dunning_smtp

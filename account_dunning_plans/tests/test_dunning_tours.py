@@ -4,7 +4,6 @@
 from datetime import date, timedelta
 
 from odoo import fields
-
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon

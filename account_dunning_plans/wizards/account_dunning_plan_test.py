@@ -197,7 +197,9 @@ class AccountDunningPlanTest(models.TransientModel):
             "invoices": ", ".join(moves.mapped("name")),
         }
         if unit.decision.outcome == r.SEND:
-            subject, body, recipients = moves._dunning_render_unit(record_unit, day)
+            subject, body, recipients = self.env["account.dunning.dispatch"]._render_unit(
+                record_unit, day
+            )
             values.update(
                 subject=subject,
                 body_html=Markup(body),
