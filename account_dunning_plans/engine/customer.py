@@ -58,14 +58,7 @@ def decide_day(customer: Customer, today: date):
         if decision.acts:
             units.append(Unit("invoice", plan.key, decision, (invoice.key,)))
     if customer.covered:
-        result = decide_customer(
-            customer.plan,
-            list(customer.covered),
-            customer.policy,
-            today,
-            paused=customer.paused,
-            pause_until=customer.pause_until,
-        )
+        result = decide_group(customer, today)
         for invoice in customer.covered:
             statuses[invoice.key] = (customer.plan, result.invoices[invoice.key])
         if result.decision and result.decision.acts:
@@ -79,6 +72,19 @@ def decide_day(customer: Customer, today: date):
                 )
             )
     return statuses, units
+
+
+def decide_group(customer: Customer, today: date):
+    """The customer-level plan's :class:`.group.CustomerDecision` for the invoices it
+    covers, under the customer's own pause."""
+    return decide_customer(
+        customer.plan,
+        list(customer.covered),
+        customer.policy,
+        today,
+        paused=customer.paused,
+        pause_until=customer.pause_until,
+    )
 
 
 def apply_day(customer: Customer, units, today: date) -> Customer:

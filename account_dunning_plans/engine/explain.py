@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from . import reasons as r
+from .customer import decide_group
 from .decide import (
     _earliest,
     _first_step,
@@ -20,7 +21,6 @@ from .decide import (
     step_dates,
 )
 from .facts import CONTEXTUAL, DUE_DATE, INVOICE_DATE, PREVIOUS_STEP, Decision, Invoice, Plan
-from .group import decide_customer
 
 # Rules that set the day of a step (``Explanation.rule``)
 STEP_DELAY = r.NOT_DUE  # the step's own delay
@@ -156,14 +156,7 @@ def explain_day(customer, today: date):
         result[invoice.key] = explain(plan, invoice, customer.policy, today)
     group = None
     if customer.covered:
-        outcome = decide_customer(
-            customer.plan,
-            list(customer.covered),
-            customer.policy,
-            today,
-            paused=customer.paused,
-            pause_until=customer.pause_until,
-        )
+        outcome = decide_group(customer, today)
         if outcome.group is not None:
             group = replace(
                 explain(customer.plan, outcome.group, customer.policy, today),

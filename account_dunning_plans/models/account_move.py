@@ -21,6 +21,7 @@ from ..engine import reasons as r
 from ..engine.installments import amount_to_remind
 from ..engine.promise import promise_end
 from .dunning_explanation import as_html, explanation_lines
+from .dunning_notify import success
 from .dunning_reasons import REASON_SELECTION
 
 # One communication or to-do due today: an invoice-level step for one invoice, or a
@@ -255,19 +256,14 @@ class AccountMove(models.Model):
                 "auto_delete": True,
             }
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Test of step '%(step)s' of %(plan)s queued for %(email)s.",
-                    step=step.name,
-                    plan=plan.name,
-                    email=self.env.user.email,
-                ),
-            },
-        }
+        return success(
+            self.env._(
+                "Test of step '%(step)s' of %(plan)s queued for %(email)s.",
+                step=step.name,
+                plan=plan.name,
+                email=self.env.user.email,
+            )
+        )
 
     def action_dunning_history(self):
         self.ensure_one()

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .dunning_notify import success
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -89,12 +91,4 @@ class ResConfigSettings(models.TransientModel):
         the last report."""
         self.ensure_one()
         self.env["account.dunning.report"]._send(self.company_id, fields.Date.context_today(self))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("Dunning report queued."),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return success(self.env._("Dunning report queued."), close=True)

@@ -121,3 +121,13 @@ class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
             partner=self.tour_customer,
         )
         self.start_tour(self.invoice_url(invoice), "account_dunning_why", login=self.env.user.login)
+
+    def test_step_channels_on_the_plan_form(self):
+        self.start_tour(
+            f"/odoo/action-account_dunning_plans.account_dunning_plan_action/{self.plan.id}",
+            "account_dunning_step_channels",
+            login=self.env.user.login,
+        )
+        step = self.plan.step_ids.filtered(lambda step: step.name == "Step 2")
+        self.assertEqual((step.channel, step.attach_invoice_pdf), ("letter", True))
+        self.assertEqual(self.plan.window_type, "custom")

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.dunning_notify import success
+
 
 class AccountDunningPlanAssign(models.TransientModel):
     """Assign a dunning plan, the company default or no plan to selected customers
@@ -60,17 +62,9 @@ class AccountDunningPlanAssign(models.TransientModel):
             )
         else:
             self._assign_invoices(records)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Dunning plan updated on %(count)s records.", count=len(records)
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return success(
+            self.env._("Dunning plan updated on %(count)s records.", count=len(records)), close=True
+        )
 
     def _assign_invoices(self, moves):
         wrong = moves.filtered(

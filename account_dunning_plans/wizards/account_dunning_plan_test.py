@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from ..engine import Customer, forecast
 from ..engine import reasons as r
 from ..models.account_move import Unit
+from ..models.dunning_notify import success
 
 # Days the test looks ahead: a plan's last step rarely comes later.
 HORIZON = 400
@@ -109,18 +110,13 @@ class AccountDunningPlanTest(models.TransientModel):
                 for line in mails
             ]
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s test mail(s) queued for %(email)s.",
-                    count=len(mails),
-                    email=user.email,
-                ),
-            },
-        }
+        return success(
+            self.env._(
+                "%(count)s test mail(s) queued for %(email)s.",
+                count=len(mails),
+                email=user.email,
+            )
+        )
 
     # == Business helpers ==
     def _facts(self):

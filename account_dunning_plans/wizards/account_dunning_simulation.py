@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
+from ..models.dunning_notify import success
 from ..models.dunning_reasons import REASON_SELECTION
 
 
@@ -81,14 +82,7 @@ class AccountDunningSimulation(models.TransientModel):
                 "recipient_ids": [(6, 0, user.partner_id.ids)],
             }
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("Simulation queued for %(email)s.", email=user.email),
-            },
-        }
+        return success(self.env._("Simulation queued for %(email)s.", email=user.email))
 
     def _title(self):
         title = self.env._(

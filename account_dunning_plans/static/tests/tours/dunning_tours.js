@@ -218,3 +218,56 @@ registry.category("web_tour.tours").add("account_dunning_why", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("account_dunning_step_channels", {
+    steps: () => [
+        {
+            content: "Open the Delivery tab of the plan",
+            trigger: ".o_notebook .nav-link:contains(Delivery)",
+            run: "click",
+        },
+        {
+            content: "The plan may have its own send window",
+            trigger: "div[name=window_type] select",
+            run: 'select "custom"',
+        },
+        {
+            content: "Back to the steps",
+            trigger: ".o_notebook .nav-link:contains(Steps)",
+            run: "click",
+        },
+        {
+            content: "Open the second step",
+            trigger: ".o_field_one2many[name=step_ids] .o_data_row:contains(Step 2) td.o_data_cell:nth-child(2)",
+            run: "click",
+        },
+        {
+            content: "Attach the invoice PDF to its mails",
+            trigger: ".modal div[name=attach_invoice_pdf] input",
+            run: "click",
+        },
+        {
+            content: "Make it a postal letter",
+            trigger: ".modal div[name=channel] input[data-value=letter]",
+            run: "click",
+        },
+        {
+            content: "The letter's text can be written",
+            trigger: ".modal div[name=letter_text]",
+        },
+        {
+            content: "Keep the step",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Save the plan",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ],
+});
