@@ -202,7 +202,10 @@ class AccountMove(models.Model):
 
     def _compute_dunning_payment_url(self):
         for move in self:
-            move.dunning_payment_url = move.get_base_url() + move.get_portal_url()
+            # The run gives the invoices it reminds their access token beforehand: this
+            # compute, run on a whole batch at once, must not write one for the others.
+            path = move.get_portal_url() if move.access_token else move.access_url
+            move.dunning_payment_url = move.get_base_url() + path
 
     # == ORM and workflow overrides ==
     def _post(self, soft=True):

@@ -179,9 +179,14 @@ class TestDunningCron(DunningCommon):
         customers = self.env["res.partner"].create(
             [{"name": f"Customer {i}", "email": f"c{i}@example.com"} for i in range(count)]
         )
+        waiting = self.env["account.move"]
         for i, customer in enumerate(customers):
             invoices |= self.create_invoice(
                 date(2026, 3, 2), date(2026, 3, 10), amount=100 + i, partner=customer
+            )
+            # Not due yet, in the same batch: the mails must not touch it (a token).
+            waiting |= self.create_invoice(
+                date(2026, 3, 2), date(2026, 6, 10), amount=100 + i, partner=customer
             )
         self.env.flush_all()
         self.env.invalidate_all()
@@ -189,7 +194,9 @@ class TestDunningCron(DunningCommon):
         results = self.run_job(day, batch_size=batch_size)
         self.env.flush_all()
         queries = self.env.cr.sql_log_count - before
-        self.assertEqual([d.outcome for d in results.values()], ["send"] * count)
+        self.assertEqual([results[invoice].outcome for invoice in invoices], ["send"] * count)
+        self.assertFalse(any(waiting.mapped("access_token")))
+        invoices |= waiting
         self.assertEqual(len(self.env["mail.mail"].search([("res_id", "in", invoices.ids)])), count)
         invoices.button_draft()  # out of the next measures
         return queries

@@ -361,12 +361,16 @@ class TestDunningCustomerLevel(DunningCommon):
                     for i in range(count)
                 ]
             )
-            moves = self.env["account.move"]
+            moves = waiting = self.env["account.move"]
             for partner in partners:
                 for amount in (100.0, 200.0):
                     moves |= self.create_invoice(
                         date(2026, 3, 1), date(2026, 3, 5), amount, partner=partner
                     )
+                # Not due yet: not in the mail, and not touched (no access token).
+                waiting |= self.create_invoice(
+                    date(2026, 3, 1), date(2026, 6, 5), 50.0, partner=partner
+                )
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
@@ -374,6 +378,8 @@ class TestDunningCustomerLevel(DunningCommon):
             self.env.flush_all()
             queries = self.env.cr.sql_log_count - before
             self.assertEqual({results[move].outcome for move in moves}, {"send"})
+            self.assertFalse(any(waiting.mapped("access_token")))
+            moves |= waiting
             self.assertEqual(
                 len(
                     self.env["mail.mail"].search(

@@ -185,7 +185,7 @@ class AccountDunningSimulationLine(models.TransientModel):
     reason = fields.Selection(REASON_SELECTION)
     recipient = fields.Char()
     amount = fields.Float(digits="Account")
-    currency = fields.Char()
+    currency = fields.Char(string="Currency code")
     currency_id = fields.Many2one("res.currency")
     level = fields.Integer()
     next_date = fields.Date(string="Next date")
