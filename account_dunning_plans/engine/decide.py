@@ -140,6 +140,12 @@ def next_step_index(plan: Plan, invoice: Invoice, today: date) -> int:
     return _first_step(plan, invoice, step_dates(plan, invoice), today)
 
 
+def last_contact(invoice: Invoice):
+    """The last communication the contact delay counts from: of this plan, or to the
+    customer from any plan or level (two plans never send a customer mails too close)."""
+    return max(filter(None, (invoice.last_date, invoice.customer_last_date)), default=None)
+
+
 def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
     """Earliest day the next step may run, and the rule that sets that day.
 
@@ -149,9 +155,7 @@ def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
     hand. Week-ends are not yet skipped.
     """
     candidates = [(trigger, r.NOT_DUE)]
-    # The contact delay counts from the last communication to the customer, whatever
-    # its plan or level: two plans never make a customer receive mails too close.
-    last = max(filter(None, (invoice.last_date, invoice.customer_last_date)), default=None)
+    last = last_contact(invoice)
     if last:
         candidates.append((last + timedelta(days=1), r.ALREADY_TODAY))
         if plan.min_contact_delay:
@@ -249,7 +253,11 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
         decision = _act(plan, invoice, policy, index, today)
     if not decision.acts:
         return decision
-    details = {"would": decision.outcome, "would_reason": decision.reason}
+    details = {
+        "would": decision.outcome,
+        "would_reason": decision.reason,
+        "would_level": decision.level,
+    }
     if not policy.enabled:
         return Decision(r.SKIP, r.STANDBY, decision.step_index, invoice.level, None, details)
     hold = hold_reason(invoice, policy, today)

@@ -18,6 +18,7 @@ from .decide import (
     _trigger_date,
     decide,
     hold_reason,
+    last_contact,
     step_dates,
 )
 from .facts import CONTEXTUAL, DUE_DATE, INVOICE_DATE, PREVIOUS_STEP, Decision, Invoice, Plan
@@ -138,7 +139,7 @@ def _timing(plan: Plan, invoice: Invoice, policy, today: date) -> Explanation:
 def _rule_from(invoice: Invoice, policy, rule):
     """The communication a spacing rule counts from."""
     if rule in (CONTACT_DELAY, ALREADY_TODAY):
-        return max(filter(None, (invoice.last_date, invoice.customer_last_date)), default=None)
+        return last_contact(invoice)
     if rule == RECENT_REMINDER:
         return invoice.last_manual_date
     return None

@@ -837,7 +837,7 @@ class AccountMove(models.Model):
                 details[move.id] = self.env._(
                     "Would have executed step '%(step)s' (level %(level)s).",
                     step=plan.step_ids[decision.step_index].name,
-                    level=decision.step_index + 1,
+                    level=decision.details["would_level"],
                 )
         held = [
             (move, decision)

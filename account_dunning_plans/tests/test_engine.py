@@ -203,7 +203,9 @@ class TestDecide(BaseCase):
         day = MONDAY + timedelta(days=1)
         standby = decide(plan, invoice(), Policy(enabled=False), day)
         self.assertEqual((standby.outcome, standby.reason), (r.SKIP, r.STANDBY))
-        self.assertEqual(standby.details, {"would": r.SEND, "would_reason": r.STEP_DUE})
+        self.assertEqual(
+            standby.details, {"would": r.SEND, "would_reason": r.STEP_DUE, "would_level": 1}
+        )
         self.assertEqual(
             decide(plan, invoice(level=1, last_date=MONDAY), Policy(), day).outcome, r.DONE
         )

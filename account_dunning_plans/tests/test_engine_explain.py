@@ -71,6 +71,7 @@ class TestExplain(BaseCase):
         self.assertIsNone(why.held)
         standby = explain(PLAN, inv, Policy(enabled=False), day)
         self.assertEqual((standby.held, standby.would), (r.STANDBY, r.SEND))
+        self.assertEqual(standby.decision.details["would_level"], 1)
         held = explain(PLAN, replace(inv, unmatched_payments=True), Policy(), day)
         self.assertEqual(
             (held.held, held.would, held.step_index), (r.UNMATCHED_PAYMENTS, r.SEND, 0)
