@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .account_dunning_plan_step import CHANNELS
 from .dunning_reasons import REASON_SELECTION
 
 
@@ -29,7 +30,7 @@ class AccountDunningAction(models.Model):
     )
     level = fields.Integer(help="Level reached by the invoices once this action is done.")
     channel = fields.Selection(
-        [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")],
+        CHANNELS,
         required=True,
     )
     state = fields.Selection(

@@ -220,7 +220,7 @@ class AccountDunningDelivery(models.AbstractModel):
         responsible follow the invoices (or customer)."""
         scheduled = defaultdict(lambda: self.env["mail.mail"])
         attach = defaultdict(lambda: self.env["account.move"])
-        follow = defaultdict(list)
+        follow = defaultdict(list)  # (follower, model) -> records
         openings = {}
         now = fields.Datetime.now()
         for unit, mail in sent:
@@ -234,10 +234,9 @@ class AccountDunningDelivery(models.AbstractModel):
             if step.attach_invoice_pdf:
                 attach[mail] |= unit.moves
             if step.add_follower:
+                record = unit.partner if unit.scope == "customer" else unit.moves
                 responsible = step._dunning_responsible(unit.moves, unit.partner)
-                follow[responsible.partner_id].append(
-                    unit.partner if unit.scope == "customer" else unit.moves
-                )
+                follow[responsible.partner_id, record._name].append(record)
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
         for when, mails in scheduled.items():
             mails.write({"scheduled_date": when})
@@ -245,12 +244,9 @@ class AccountDunningDelivery(models.AbstractModel):
                 cron._trigger(when)
         for mail, moves in attach.items():
             self._attach_invoice_pdfs(mail, moves)
-        for partner, records in follow.items():
-            for model in {record._name for record in records}:
-                if partner:
-                    self.env[model].union(
-                        *(record for record in records if record._name == model)
-                    ).message_subscribe(partner_ids=partner.ids)
+        for (partner, model), records in follow.items():
+            if partner:
+                self.env[model].union(*records).message_subscribe(partner_ids=partner.ids)
 
     @api.model
     def _attach_invoice_pdfs(self, mail, moves):

@@ -270,24 +270,34 @@ class AccountDunningDispatch(models.AbstractModel):
     def _group_values(self, unit, today):
         """What a customer-level template shows: the invoices listed, each with its own
         level and days overdue, and the total due per currency."""
+        lines, totals = self._invoice_lines(unit.moves)
+        for line in lines:
+            line["level"] = unit.own_levels.get(line["move"].id, unit.decision.level)
+        return {
+            "lines": lines,
+            "totals": totals,
+            "level": unit.decision.level,
+            "step": unit.plan.step_ids[unit.decision.step_index],
+        }
+
+    @api.model
+    def _invoice_lines(self, moves):
+        """``(lines, totals)`` of a list of invoices in a mail or a letter: per invoice,
+        oldest due first, its days overdue and amount due (as of the context's
+        ``dunning_date``, else today); ``totals``: ``(currency, amount due)`` sorted by
+        currency."""
         lines = []
         totals = defaultdict(float)
-        for move in unit.moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
+        for move in moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
             lines.append(
                 {
                     "move": move,
-                    "level": unit.own_levels.get(move.id, unit.decision.level),
                     "days_overdue": move.dunning_days_overdue,
                     "amount_due": move.dunning_amount_due,
                 }
             )
             totals[move.currency_id] += move.dunning_amount_due
-        return {
-            "lines": lines,
-            "totals": sorted(totals.items(), key=lambda item: item[0].name),
-            "level": unit.decision.level,
-            "step": unit.plan.step_ids[unit.decision.step_index],
-        }
+        return lines, sorted(totals.items(), key=lambda item: item[0].name)
 
     @api.model
     def _unit_action_vals(self, unit, today, origin):

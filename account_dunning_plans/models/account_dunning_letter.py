@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -113,25 +112,13 @@ class AccountDunningLetter(models.AbstractModel):
         oldest due first, its days overdue and amount due as of the letter's date;
         ``totals``: ``(currency, amount due)`` sorted by currency.
         """
-        moves = action.move_ids.with_context(dunning_date=str(action.date)).sorted(
-            lambda move: (move.invoice_date_due or move.date, move.id)
-        )
+        moves = action.move_ids.with_context(dunning_date=str(action.date))
         if len(moves) == 1 and action.plan_id.scope != "customer":
             recipient = moves.partner_id
         else:
             partner = action.partner_id
             recipient = partner.browse(partner.address_get(["invoice"])["invoice"])
-        lines = []
-        totals = defaultdict(float)
-        for move in moves:
-            lines.append(
-                {
-                    "move": move,
-                    "days_overdue": move.dunning_days_overdue,
-                    "amount_due": move.dunning_amount_due,
-                }
-            )
-            totals[move.currency_id] += move.dunning_amount_due
+        lines, totals = self.env["account.dunning.dispatch"]._invoice_lines(moves)
         company = action.company_id
         sender = " - ".join(
             filter(
@@ -150,5 +137,5 @@ class AccountDunningLetter(models.AbstractModel):
             "recipient": recipient.with_env(action.env),
             "sender": sender,
             "lines": lines,
-            "totals": sorted(totals.items(), key=lambda item: item[0].name),
+            "totals": totals,
         }

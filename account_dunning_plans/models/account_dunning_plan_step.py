@@ -4,6 +4,9 @@ from odoo.exceptions import ValidationError
 
 from ..engine import Step
 
+# How a step reaches the customer (also on actions and simulations).
+CHANNELS = [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")]
+
 
 class AccountDunningPlanStep(models.Model):
     _name = "account.dunning.plan.step"
@@ -33,7 +36,7 @@ class AccountDunningPlanStep(models.Model):
         default="due_date",
     )
     channel = fields.Selection(
-        [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")],
+        CHANNELS,
         required=True,
         default="email",
     )
@@ -142,10 +145,10 @@ class AccountDunningPlanStep(models.Model):
         self.ensure_one()
         if self.responsible_type == "user" and self.responsible_user_id:
             return self.responsible_user_id
-        move = moves[:1]
-        if self.plan_id.scope == "customer":
-            return customer.user_id or move.invoice_user_id or move.create_uid
-        return move.invoice_user_id or customer.user_id or move.create_uid
+        salesperson = self.env["account.dunning.delivery"]._salesperson(
+            self.plan_id.scope, moves, customer
+        )
+        return salesperson or moves[:1].create_uid
 
     def _dunning_template(self, moves):
         """The mail template for ``moves`` (the first one decides): the one of their

@@ -119,7 +119,8 @@ class AccountDunningReport(models.AbstractModel):
             ],
             order="dunning_reason, commercial_partner_id, invoice_date_due",
         )
-        reasons = dict(Move._fields["dunning_reason"]._description_selection(env))
+        labels = Move._dunning_labels()
+        reasons = labels[0]
         would = []
         if not company.dunning_enabled:
             rows = Move.with_company(company)._dunning_simulate(
@@ -135,9 +136,9 @@ class AccountDunningReport(models.AbstractModel):
             "date_from": day(date_from),
             "date_to": day(today),
             "standby": not company.dunning_enabled,
-            "sent": [self._action_line(action, link, amount, day) for action in sent],
-            "failed": [self._action_line(action, link, amount, day) for action in failed],
-            "todo": [self._action_line(action, link, amount, day) for action in todo],
+            "sent": [self._action_line(action, labels, link, amount, day) for action in sent],
+            "failed": [self._action_line(action, labels, link, amount, day) for action in failed],
+            "todo": [self._action_line(action, labels, link, amount, day) for action in todo],
             "todo_url": f"{base_url}/odoo/action-account_dunning_plans."
             "account_dunning_action_action_todo",
             "not_sent": [
@@ -177,9 +178,8 @@ class AccountDunningReport(models.AbstractModel):
         }
 
     @api.model
-    def _action_line(self, action, link, amount, day):
-        channels = dict(action._fields["channel"]._description_selection(self.env))
-        reasons = dict(action._fields["reason"]._description_selection(self.env))
+    def _action_line(self, action, labels, link, amount, day):
+        reasons, channels = labels
         return {
             "date": day(action.date),
             "customer": action.partner_id.display_name,

@@ -596,7 +596,7 @@ class AccountMove(models.Model):
         """
         day = day or fields.Date.context_today(self)
         companies = companies or self.env.companies
-        reasons = dict(self._fields["dunning_reason"]._description_selection(self.env))
+        labels = self._dunning_labels()
         moves = self.search(
             self._dunning_open_domain() + [("company_id", "in", companies.ids)], order="id"
         )
@@ -618,7 +618,7 @@ class AccountMove(models.Model):
                             invoices,
                             plan,
                             unit.decision,
-                            reasons,
+                            labels,
                             step=step,
                             recipient=recipient,
                         )
@@ -634,7 +634,7 @@ class AccountMove(models.Model):
                                 by_id[key],
                                 plans[plan.key if plan else None],
                                 decision,
-                                reasons,
+                                labels,
                             )
                         )
         return sorted(rows, key=lambda row: (row["date"], row["customer"], not row["acts"]))
@@ -664,6 +664,7 @@ class AccountMove(models.Model):
         env = self.env
         reasons = dict(self._fields["dunning_reason"]._description_selection(env))
         by_id = {move.id: move for move in moves}
+        asked = set(invoices.ids)
         explained, groups, grouped = {}, {}, set()
         for (partner, plans), customer in moves._dunning_customers(today):
             result, group = explain_day(customer, today)
@@ -687,7 +688,7 @@ class AccountMove(models.Model):
                     ),
                 ]
             for key, why in result.items():
-                if key not in invoices.ids:
+                if key not in asked:
                     continue
                 move = by_id[key]
                 if why.group is not None:
@@ -708,7 +709,7 @@ class AccountMove(models.Model):
     def _dunning_cli_run(self, day, companies):
         """Run the job for ``companies`` on ``day``; rows like the simulation's, for
         what was done (mails, to-dos) and, per invoice, why nothing was."""
-        reasons = dict(self._fields["dunning_reason"]._description_selection(self.env))
+        labels = self._dunning_labels()
         results = self.with_context(dunning_company_ids=companies.ids)._dunning_run(date=day)
         rows = []
         for move, plan, decision in results:
@@ -722,7 +723,7 @@ class AccountMove(models.Model):
                     move,
                     plan,
                     decision,
-                    reasons,
+                    labels,
                     step=step,
                     recipient=self.env["account.dunning.delivery"]._unit_recipients(
                         plan.scope, move, move.commercial_partner_id
@@ -735,11 +736,11 @@ class AccountMove(models.Model):
 
     @api.model
     def _dunning_simulation_row(
-        self, day, partner, invoices, plan, decision, reasons, step=None, recipient=None
+        self, day, partner, invoices, plan, decision, labels, step=None, recipient=None
     ):
+        """One simulation (or CLI run) row; ``labels``: :meth:`_dunning_labels`."""
         currencies = invoices.currency_id
-        Step = self.env["account.dunning.plan.step"]
-        channels = dict(Step._fields["channel"]._description_selection(self.env))
+        reasons, channels = labels
         return {
             "date": day,
             "company": invoices.company_id[:1].name,
@@ -760,6 +761,15 @@ class AccountMove(models.Model):
             "currency_id": currencies.id if len(currencies) == 1 else False,
             "next_date": decision.next_date,
         }
+
+    @api.model
+    def _dunning_labels(self):
+        """``(reasons, channels)``: code -> wording, in the context's language."""
+        Step = self.env["account.dunning.plan.step"]
+        return (
+            dict(self._fields["dunning_reason"]._description_selection(self.env)),
+            dict(Step._fields["channel"]._description_selection(self.env)),
+        )
 
     @api.model
     def _dunning_get_domain(self, today):

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 
 from ..engine import Customer, forecast
 from ..engine import reasons as r
+from ..models.account_dunning_plan_step import CHANNELS
 from ..models.account_move import Unit
 from ..models.dunning_notify import success
 
@@ -73,7 +74,7 @@ class AccountDunningPlanTest(models.TransientModel):
                 break
         self.message = False
         if not lines and first_reason is not None:
-            reasons = dict(moves._fields["dunning_reason"]._description_selection(self.env))
+            reasons = moves._dunning_labels()[0]
             self.message = self.env._(
                 "Nothing would be sent: %(reason)s.",
                 reason=reasons.get(first_reason.reason, first_reason.reason),
@@ -212,9 +213,7 @@ class AccountDunningPlanTestLine(models.TransientModel):
     test_id = fields.Many2one("account.dunning.plan.test", required=True, ondelete="cascade")
     date = fields.Date()
     step_id = fields.Many2one("account.dunning.plan.step", string="Step")
-    channel = fields.Selection(
-        [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")]
-    )
+    channel = fields.Selection(CHANNELS)
     level = fields.Integer()
     outcome = fields.Selection([("send", "Sent automatically"), ("todo", "To-do for a person")])
     invoices = fields.Char()

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
+from ..models.account_dunning_plan_step import CHANNELS
 from ..models.dunning_notify import success
 from ..models.dunning_reasons import REASON_SELECTION
 
@@ -99,8 +100,7 @@ class AccountDunningSimulation(models.TransientModel):
         """What the PDF and the mail show: every line, customer by customer and level by
         level, in the context's language."""
         self.ensure_one()
-        reasons = dict(self.line_ids._fields["reason"]._description_selection(self.env))
-        channels = dict(self.line_ids._fields["channel"]._description_selection(self.env))
+        reasons, channels = self.env["account.move"]._dunning_labels()
         lines = self.line_ids.sorted(
             lambda line: (line.date, line.customer or "", line.level, not line.will_send, line.id)
         )
@@ -178,9 +178,7 @@ class AccountDunningSimulationLine(models.TransientModel):
     invoices = fields.Char()
     plan = fields.Char()
     step = fields.Char()
-    channel = fields.Selection(
-        [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")]
-    )
+    channel = fields.Selection(CHANNELS)
     will_send = fields.Boolean(string="Will act")
     reason = fields.Selection(REASON_SELECTION)
     recipient = fields.Char()
