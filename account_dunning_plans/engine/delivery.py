@@ -1,6 +1,6 @@
 """Who receives a reminder, and when a mail may leave (send window)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 
@@ -68,6 +68,19 @@ class SendWindow:
     def _at(self, day: date, hours: float) -> datetime:
         minutes = round(hours * 60)
         return datetime.combine(day, time(0)) + timedelta(minutes=minutes)
+
+    def closed_by(self, leaves):
+        """This window with the days closed by ``leaves`` (``(begin, end)`` local naive
+        datetimes, e.g. public holidays): a leave overlapping a day's window closes the
+        whole day."""
+        closed = set(self.holidays)
+        for begin, end in leaves:
+            day = begin.date()
+            while day <= end.date():
+                if begin < self._at(day, self.hour_to) and end > self._at(day, self.hour_from):
+                    closed.add(day)
+                day += timedelta(days=1)
+        return replace(self, holidays=frozenset(closed))
 
     def next_opening(self, moment: datetime, horizon: int = 400):
         """``moment`` itself when mails may leave then, else the next opening of the

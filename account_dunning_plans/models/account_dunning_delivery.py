@@ -159,11 +159,8 @@ class AccountDunningDelivery(models.AbstractModel):
         tz = pytz.timezone(calendar.tz or company.partner_id.tz or "UTC")
         local_now = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
         window = SendWindow(
-            hour_from=hours[0],
-            hour_to=hours[1],
-            weekdays=self._working_weekdays(calendar),
-            holidays=self._holidays(calendar, company, hours, local_now.date(), tz),
-        )
+            hour_from=hours[0], hour_to=hours[1], weekdays=self._working_weekdays(calendar)
+        ).closed_by(self._public_holidays(calendar, company, local_now.date(), tz))
         opening = window.next_opening(local_now)
         if opening is None or opening == local_now:
             return False
@@ -181,9 +178,9 @@ class AccountDunningDelivery(models.AbstractModel):
         return frozenset(days) if calendar else frozenset(range(5))
 
     @api.model
-    def _holidays(self, calendar, company, hours, start, tz):
-        """Local dates whose send window a public holiday (a leave of ``calendar``, or
-        of every calendar, without resource) overlaps, from ``start`` on."""
+    def _public_holidays(self, calendar, company, start, tz):
+        """``(begin, end)`` local datetimes of the public holidays (leaves without
+        resource, of ``calendar`` or of every calendar) from ``start`` on."""
         end = start + timedelta(days=HOLIDAY_HORIZON)
         leaves = (
             self.env["resource.calendar.leaves"]
@@ -198,18 +195,13 @@ class AccountDunningDelivery(models.AbstractModel):
                 ]
             )
         )
-        closed = set()
-        for leave in leaves:
-            begin = pytz.utc.localize(leave.date_from).astimezone(tz).replace(tzinfo=None)
-            stop = pytz.utc.localize(leave.date_to).astimezone(tz).replace(tzinfo=None)
-            day = begin.date()
-            while day <= stop.date():
-                opens = datetime.combine(day, time(0)) + timedelta(hours=hours[0])
-                closes = datetime.combine(day, time(0)) + timedelta(hours=hours[1])
-                if begin < closes and stop > opens:
-                    closed.add(day)
-                day += timedelta(days=1)
-        return frozenset(closed)
+        return [
+            tuple(
+                pytz.utc.localize(moment).astimezone(tz).replace(tzinfo=None)
+                for moment in (leave.date_from, leave.date_to)
+            )
+            for leave in leaves
+        ]
 
     # == After the mails are queued ==
     @api.model

@@ -55,6 +55,16 @@ class TestSendWindow(BaseCase):
             self.window.next_opening(datetime(2026, 3, 6, 17, 0)), datetime(2026, 3, 10, 8, 30)
         )
 
+    def test_a_holiday_overlapping_the_window_closes_the_day(self):
+        window = SendWindow(8.0, 18.0).closed_by(
+            [
+                (datetime(2026, 3, 9, 0, 0), datetime(2026, 3, 9, 23, 59)),  # whole Monday
+                (datetime(2026, 3, 10, 17, 0), datetime(2026, 3, 10, 19, 0)),  # late Tuesday
+                (datetime(2026, 3, 11, 18, 0), datetime(2026, 3, 12, 8, 0)),  # the night
+            ]
+        )
+        self.assertEqual(window.holidays, frozenset({date(2026, 3, 9), date(2026, 3, 10)}))
+
     def test_no_working_day(self):
         self.assertIsNone(SendWindow(weekdays=frozenset()).next_opening(FRIDAY))
 
