@@ -187,9 +187,11 @@ class TestDunningReport(DunningCommon):
         settings = self.env["res.config.settings"].create({})
         with self.assertRaises(UserError):
             settings.action_dunning_send_report()
-        # The nightly job does not fail for it.
-        self.create_invoice(date(2026, 2, 1), date(2026, 3, 1))
+        # The nightly job does not fail for it: it reminds, and reports to nobody.
+        invoice = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1))
         self.run_job(date(2026, 3, 11))
+        self.assertEqual(len(self.mails_of(invoice)), 1)
+        self.assertFalse(self.company.dunning_report_last_date)
 
     # == Simulation: PDF, mail, seed examples ==
     def test_simulation_pdf_and_mail_customer_by_customer_level_by_level(self):
