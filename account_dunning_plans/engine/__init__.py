@@ -1,36 +1,42 @@
 """Pure-Python dunning decision engine (no Odoo import).
 
 The Odoo models translate records into the value objects of :mod:`.facts`, call
-:func:`.decide.decide` and act on the returned :class:`.facts.Decision`. Every rule
-about *which step, which date, which reason* lives here, so that the nightly job, the
-"send now" button and the simulation always agree.
+:func:`.decide.decide` (or :func:`.customer.decide_day` for a customer's whole day)
+and act on the returned :class:`.facts.Decision`. Every rule about *which step, which
+date, which reason* lives here, so that the nightly job, the "send now" button, the
+explanation and the simulation always agree.
 """
 
 from . import reasons
-from .calendar import add_days, is_business_day, next_business_day
-from .decide import decide, next_step_index, step_dates
+from .calendar import WEEKDAYS, WorkCalendar, add_days, is_business_day, next_business_day
+from .customer import Action, Customer, apply_day, decide_day, forecast
+from .decide import decide, in_plan, level_reached, next_step_index, step_dates
 from .delivery import Contact, SendWindow, recipients
-from .customer import Customer, Unit, apply_day, decide_day, forecast
 from .explain import Explanation, explain, explain_day
 from .facts import Decision, Invoice, Plan, Policy, Step
 from .group import CustomerDecision, decide_customer, reference_invoice
-from .promise import BROKEN, KEPT, PARTIAL, promise_outcome
+from .manual import ManualSend, manual_send
+from .promise import BROKEN, KEPT, PARTIAL, promise_end, promise_outcome, settle_promise
+from .rules import needs_activity, report_due, report_period_start
 
 __all__ = [
     "BROKEN",
-    "Contact",
     "KEPT",
     "PARTIAL",
+    "WEEKDAYS",
+    "Action",
+    "Contact",
     "Customer",
     "CustomerDecision",
     "Decision",
     "Explanation",
     "Invoice",
+    "ManualSend",
     "Plan",
-    "SendWindow",
     "Policy",
+    "SendWindow",
     "Step",
-    "Unit",
+    "WorkCalendar",
     "add_days",
     "apply_day",
     "decide",
@@ -39,12 +45,20 @@ __all__ = [
     "explain",
     "explain_day",
     "forecast",
+    "in_plan",
     "is_business_day",
+    "level_reached",
+    "manual_send",
+    "needs_activity",
     "next_business_day",
     "next_step_index",
+    "promise_end",
     "promise_outcome",
     "reasons",
     "recipients",
     "reference_invoice",
+    "report_due",
+    "report_period_start",
+    "settle_promise",
     "step_dates",
 ]

@@ -1,35 +1,85 @@
-"""Day arithmetic with and without week-ends."""
+"""Working days: the one definition used by plans ("business days only") and the
+send window alike.
 
-from datetime import date, timedelta
+A working day is a day of the week the company works (its working-hours calendar) that
+no public holiday closes. Without a calendar: Monday to Friday.
+"""
 
-SATURDAY = 5
-
-
-def is_business_day(day: date) -> bool:
-    """Monday to Friday."""
-    return day.weekday() < SATURDAY
-
-
-def next_business_day(day: date) -> date:
-    """``day`` itself when it is a business day, else the following Monday."""
-    while not is_business_day(day):
-        day += timedelta(days=1)
-    return day
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 
 
-def add_days(day: date, days: int, business_days_only: bool = False) -> date:
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The company's working days: ``weekdays`` (0 = Monday) minus ``holidays`` (dates)."""
+
+    weekdays: frozenset = frozenset(range(5))
+    holidays: frozenset = field(default_factory=frozenset)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def next_working_day(self, day: date, horizon: int = 400) -> date:
+        """``day`` itself when it is a working day, else the next one (``day`` when
+        none comes within ``horizon`` days: a calendar without working day)."""
+        for offset in range(horizon):
+            current = day + timedelta(days=offset)
+            if self.is_working_day(current):
+                return current
+        return day
+
+    def closed_by(self, leaves, hour_from: float = 0.0, hour_to: float = 24.0):
+        """This calendar with the days closed by ``leaves`` (``(begin, end)`` local naive
+        datetimes, e.g. public holidays): a leave overlapping a day's working hours
+        (``hour_from`` to ``hour_to``) closes the whole day."""
+        closed = set(self.holidays)
+        for begin, end in leaves:
+            day = begin.date()
+            while day <= end.date():
+                if begin < at(day, hour_to) and end > at(day, hour_from):
+                    closed.add(day)
+                day += timedelta(days=1)
+        return replace(self, holidays=frozenset(closed))
+
+
+# Monday to Friday, no holiday: the calendar of a company without working hours.
+WEEKDAYS = WorkCalendar()
+
+
+def at(day: date, hours: float) -> datetime:
+    """``day`` at ``hours`` (e.g. 8.5 = 08:30), a naive datetime."""
+    return datetime.combine(day, time(0)) + timedelta(minutes=round(hours * 60))
+
+
+def is_business_day(day: date, calendar: WorkCalendar = WEEKDAYS) -> bool:
+    """A working day of ``calendar`` (Monday to Friday by default)."""
+    return calendar.is_working_day(day)
+
+
+def next_business_day(day: date, calendar: WorkCalendar = WEEKDAYS) -> date:
+    """``day`` itself when it is a working day, else the next one."""
+    return calendar.next_working_day(day)
+
+
+def add_days(day: date, days: int, calendar=None) -> date:
     """Move ``days`` days from ``day`` (backwards when negative).
 
-    With ``business_days_only`` week-end days are not counted: adding 1 to a Friday
-    gives the Monday, adding -1 to a Monday gives the Friday. Adding 0 returns ``day``
-    unchanged, even on a week-end.
+    With a ``calendar`` (a :class:`WorkCalendar`, or True for Monday to Friday) only its
+    working days are counted: adding 1 to a Friday gives the Monday, adding -1 to a
+    Monday gives the Friday. Adding 0 returns ``day`` unchanged, even on a day off.
+    Without one, plain calendar days.
     """
-    if not business_days_only:
+    if not calendar:
         return day + timedelta(days=days)
+    if calendar is True:
+        calendar = WEEKDAYS
     step = timedelta(days=1 if days > 0 else -1)
     remaining = abs(days)
+    # A calendar without any working day would loop forever: count plain days then.
+    if not calendar.weekdays:
+        return day + timedelta(days=days)
     while remaining:
         day += step
-        if is_business_day(day):
+        if calendar.is_working_day(day):
             remaining -= 1
     return day

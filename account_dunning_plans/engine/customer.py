@@ -7,11 +7,13 @@ were paid and nobody acted.
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 
 from . import reasons as r
 from .decide import decide
 from .facts import Decision, Invoice, Plan, Policy
 from .group import decide_customer
+from .promise import settle_promise
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,10 @@ class Customer:
 
 
 @dataclass(frozen=True)
-class Unit:
-    """A communication or to-do due today: one invoice-level step (``scope``
-    "invoice", one key) or one customer-level step listing ``keys``."""
+class Action:
+    """An action due today, a communication or a to-do: one invoice-level step
+    (``scope`` "invoice", one key) or one customer-level step listing ``keys``, each
+    reaching its own level in it (``own_levels``: key -> level)."""
 
     scope: str
     plan_key: object
@@ -45,25 +48,25 @@ class Unit:
 
 
 def decide_day(customer: Customer, today: date):
-    """``(statuses, units)`` for one customer on ``today``.
+    """``(statuses, actions)`` for one customer on ``today``.
 
     ``statuses``: invoice key -> ``(plan, Decision)`` for every invoice;
-    ``units``: the :class:`Unit` s due today. All the customer's e-mail units are
+    ``actions``: the :class:`Action` s due today. All the customer's e-mails are
     meant to leave as one mail.
     """
-    statuses, units = {}, []
+    statuses, actions = {}, []
     for plan, invoice in customer.own:
         decision = decide(plan, invoice, customer.policy, today)
         statuses[invoice.key] = (plan, decision)
         if decision.acts:
-            units.append(Unit("invoice", plan.key, decision, (invoice.key,)))
+            actions.append(Action("invoice", plan.key, decision, (invoice.key,)))
     if customer.covered:
         result = decide_group(customer, today)
         for invoice in customer.covered:
             statuses[invoice.key] = (customer.plan, result.invoices[invoice.key])
         if result.decision and result.decision.acts:
-            units.append(
-                Unit(
+            actions.append(
+                Action(
                     "customer",
                     customer.plan.key,
                     result.decision,
@@ -71,7 +74,7 @@ def decide_day(customer: Customer, today: date):
                     result.own_levels,
                 )
             )
-    return statuses, units
+    return statuses, actions
 
 
 def decide_group(customer: Customer, today: date):
@@ -87,17 +90,18 @@ def decide_group(customer: Customer, today: date):
     )
 
 
-def apply_day(customer: Customer, units, today: date) -> Customer:
-    """The customer as it is once ``units`` were executed on ``today``.
+def apply_day(customer: Customer, actions, today: date) -> Customer:
+    """The customer as it is once ``actions`` were executed on ``today``.
 
-    Mails move their invoices' level and last date and count as a contact with the
-    customer; to-dos stay open (a person has to act) and hold their invoices.
+    Mails move their invoices' level (in their plan) and last dates and count as a
+    contact with the customer; to-dos stay open (a person has to act) and hold their
+    invoices.
     """
     sent, todo = {}, set()
-    for unit in units:
-        for key in unit.keys:
-            if unit.decision.outcome == r.SEND:
-                sent[key] = unit.decision.level
+    for action in actions:
+        for key in action.keys:
+            if action.decision.outcome == r.SEND:
+                sent[key] = (action.decision.level, action.plan_key)
             else:
                 todo.add(key)
     contacted = bool(sent)
@@ -105,47 +109,44 @@ def apply_day(customer: Customer, units, today: date) -> Customer:
     def update(invoice: Invoice) -> Invoice:
         vals = {}
         if invoice.key in sent:
-            vals.update(level=sent[invoice.key], last_date=today, promise_broken=False)
+            level, plan_key = sent[invoice.key]
+            vals.update(
+                level=level,
+                level_plan=plan_key,
+                last_date=today,
+                last_reminder_date=today,
+                promise_broken=False,
+            )
         if invoice.key in todo:
             vals.update(open_todo=True)
         if contacted:
             vals.update(customer_last_date=today)
         return replace(invoice, **vals) if vals else invoice
 
-    return replace(
-        customer,
-        own=tuple((plan, update(invoice)) for plan, invoice in customer.own),
-        covered=tuple(update(invoice) for invoice in customer.covered),
-    )
+    return _each_invoice(customer, update)
 
 
 def forecast(customer: Customer, start: date, days: int):
     """What the job would do each day from ``start`` for ``days`` days.
 
-    Returns ``[(day, statuses, units)]``, one entry per day, assuming nothing is paid,
-    no promise is kept and nobody handles the to-dos.
+    Returns ``[(day, statuses, actions)]``, one entry per day, assuming nothing is
+    paid, no promise is kept and nobody handles the to-dos. Promises are settled each
+    day as the job settles them (:func:`.promise.settle_promise`).
     """
     result = []
     for offset in range(days):
         day = start + timedelta(days=offset)
-        customer = _expire_promises(customer, day)
-        statuses, units = decide_day(customer, day)
-        result.append((day, statuses, units))
-        customer = apply_day(customer, units, day)
+        customer = _each_invoice(customer, partial(settle_promise, today=day))
+        statuses, actions = decide_day(customer, day)
+        result.append((day, statuses, actions))
+        customer = apply_day(customer, actions, day)
     return result
 
 
-def _expire_promises(customer: Customer, day: date) -> Customer:
-    """Promises whose wait is over on ``day`` are broken (the forecast assumes nothing
-    is paid), as the job would record them."""
-
-    def expire(invoice: Invoice) -> Invoice:
-        if invoice.promise_until and day > invoice.promise_until:
-            return replace(invoice, promise_until=None, promise_broken=True)
-        return invoice
-
+def _each_invoice(customer: Customer, update) -> Customer:
+    """``customer`` with ``update`` applied to each of its invoices."""
     return replace(
         customer,
-        own=tuple((plan, expire(invoice)) for plan, invoice in customer.own),
-        covered=tuple(expire(invoice) for invoice in customer.covered),
+        own=tuple((plan, update(invoice)) for plan, invoice in customer.own),
+        covered=tuple(update(invoice) for invoice in customer.covered),
     )

@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from . import reasons as r
-from .calendar import add_days, is_business_day, next_business_day
+from .calendar import add_days
 from .facts import (
     CONTEXTUAL,
     DUE_DATE,
@@ -15,6 +15,7 @@ from .facts import (
     Plan,
     Policy,
 )
+from .promise import settle_promise
 
 PAID_STATES = ("paid", "reversed")
 
@@ -38,7 +39,7 @@ def step_dates(plan: Plan, invoice: Invoice) -> list:
             base = dates[-1]
         else:
             base = invoice.due_date
-        day = add_days(base, step.delay, plan.business_days_only)
+        day = add_days(base, step.delay, plan.workdays)
         # Steps run in order: a step is never due before the previous one.
         dates.append(max(day, dates[-1]) if dates else day)
     return dates
@@ -54,7 +55,7 @@ def _trigger_date(plan: Plan, invoice: Invoice, index: int, theoretical: list) -
     if step.broken_promise:
         return date.min  # at once, spacing rules apart
     if step.reference == PREVIOUS_STEP and index and invoice.last_date:
-        return add_days(invoice.last_date, step.delay, plan.business_days_only)
+        return add_days(invoice.last_date, step.delay, plan.workdays)
     return theoretical[index]
 
 
@@ -68,47 +69,47 @@ def _is_obsolete(plan: Plan, invoice: Invoice, index: int, theoretical, today) -
     )
 
 
-def _skip_reason(plan: Plan | None, invoice: Invoice, policy: Policy):
-    """Reason why this invoice is not dunned at all, or None."""
+def _skip_reasons(plan: Plan | None, invoice: Invoice, policy: Policy):
+    """Every reason why this invoice is not dunned at all, in order of precedence."""
     if invoice.kind == "entry":
-        return r.OPENING_BALANCE
-    if invoice.kind != "invoice":
-        return r.NOT_INVOICE
-    if not invoice.posted:
-        return r.NOT_POSTED
+        yield r.OPENING_BALANCE
     if invoice.payment_state in PAID_STATES or invoice.amount_residual <= 0:
-        return r.PAID
+        yield r.PAID
     if invoice.payment_state == "in_payment":
-        return r.IN_PAYMENT
+        yield r.IN_PAYMENT
     if plan is None or not plan.steps:
-        return r.NO_PLAN
+        yield r.NO_PLAN
     if invoice.disputed:
-        return r.DISPUTED
+        yield r.DISPUTED
     if invoice.blocked:
-        return r.INVOICE_BLOCKED
+        yield r.INVOICE_BLOCKED
     if invoice.customer_blocked:
-        return r.CUSTOMER_BLOCKED
+        yield r.CUSTOMER_BLOCKED
     residual_company = invoice.amount_residual_company
     if residual_company is None:
         residual_company = invoice.amount_residual
     if policy.min_amount and residual_company < policy.min_amount:
-        return r.BELOW_MIN_AMOUNT
+        yield r.BELOW_MIN_AMOUNT
     if (
         policy.min_percentage
         and invoice.amount_total
         and invoice.amount_residual * 100.0 < invoice.amount_total * policy.min_percentage
     ):
-        return r.BELOW_MIN_PERCENTAGE
+        yield r.BELOW_MIN_PERCENTAGE
     if (
         policy.activation_date
         and policy.max_age_at_activation
         and invoice.invoice_date
         < policy.activation_date - timedelta(days=policy.max_age_at_activation)
     ):
-        return r.TOO_OLD
+        yield r.TOO_OLD
     if invoice.entry_date and invoice.entry_date > invoice.due_date:
-        return r.POST_FACTUM
-    return None
+        yield r.POST_FACTUM
+
+
+def _skip_reason(plan: Plan | None, invoice: Invoice, policy: Policy):
+    """Reason why this invoice is not dunned at all, or None."""
+    return next(_skip_reasons(plan, invoice, policy), None)
 
 
 def _first_step(plan: Plan, invoice: Invoice, theoretical, today) -> int:
@@ -137,7 +138,15 @@ def _first_step(plan: Plan, invoice: Invoice, theoretical, today) -> int:
 
 def next_step_index(plan: Plan, invoice: Invoice, today: date) -> int:
     """Index of the step a reminder sent now would execute (len(steps) when done)."""
+    invoice, _restart = in_plan(plan, invoice, today)
     return _first_step(plan, invoice, step_dates(plan, invoice), today)
+
+
+def level_reached(level: int, same_plan: bool, reached: int) -> int:
+    """An invoice's level once an action of level ``reached`` is executed: within a
+    plan the level only rises; an invoice that restarted in another plan takes the
+    new plan's level."""
+    return max(level, reached) if same_plan else reached
 
 
 def last_contact(invoice: Invoice):
@@ -151,24 +160,31 @@ def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
 
     Returns ``(day, reason)``: the latest of the step's trigger date, the day after
     the last communication (of this plan, or to this customer from any plan), the
-    plan's minimum contact delay and the company's interval after a reminder sent by
-    hand. Week-ends are not yet skipped.
+    plan's minimum contact delay since then, and the company's interval since the
+    last reminder sent for this invoice, by hand or not (seed 000's "no reminder in
+    the last N days"): the effective spacing is the larger of the two. Days off are
+    not yet skipped.
     """
     candidates = [(trigger, r.NOT_DUE)]
     last = last_contact(invoice)
     if last:
         candidates.append((last + timedelta(days=1), r.ALREADY_TODAY))
         if plan.min_contact_delay:
-            contact = add_days(last, plan.min_contact_delay, plan.business_days_only)
+            contact = add_days(last, plan.min_contact_delay, plan.workdays)
             candidates.append((contact, r.CONTACT_DELAY))
-    if invoice.last_manual_date and policy.reminder_interval:
-        interval = invoice.last_manual_date + timedelta(days=policy.reminder_interval)
+    if invoice.last_reminder_date and policy.reminder_interval:
+        interval = invoice.last_reminder_date + timedelta(days=policy.reminder_interval)
         candidates.append((interval, r.RECENT_REMINDER))
     return max(candidates, key=lambda item: item[0])
 
 
 def _sendable_day(plan: Plan, day: date) -> date:
-    return next_business_day(day) if plan.business_days_only else day
+    """``day``, or the next working day for a plan counting working days only."""
+    return plan.calendar.next_working_day(day) if plan.business_days_only else day
+
+
+def _is_day_off(plan: Plan, day: date) -> bool:
+    return plan.business_days_only and not plan.calendar.is_working_day(day)
 
 
 def _next_date(plan: Plan, invoice: Invoice, policy: Policy, from_day: date):
@@ -197,7 +213,13 @@ def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
     step = plan.steps[index]
     if step.broken_promise:
         # Once, without moving the level; the normal sequence then goes on.
-        after = replace(invoice, last_date=today, customer_last_date=today, promise_broken=False)
+        after = replace(
+            invoice,
+            last_date=today,
+            last_reminder_date=today,
+            customer_last_date=today,
+            promise_broken=False,
+        )
         next_date = _next_date(plan, after, policy, today + timedelta(days=1))
         outcome = r.SEND if step.channel == "email" and step.automatic else r.TODO
         if outcome == r.SEND and not invoice.has_email:
@@ -212,10 +234,30 @@ def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
     else:
         outcome, reason = r.SEND, r.STEP_DUE
     after = replace(
-        invoice, level=index + 1, last_date=today, customer_last_date=today, open_todo=False
+        invoice,
+        level=index + 1,
+        last_date=today,
+        last_reminder_date=today,
+        customer_last_date=today,
+        open_todo=False,
     )
     next_date = _next_date(plan, after, policy, today + timedelta(days=1))
     return Decision(outcome, reason, index, index + 1, next_date)
+
+
+def in_plan(plan: Plan | None, invoice: Invoice, today: date):
+    """``(invoice, restart)``: ``invoice`` as ``plan`` sees it on ``today``.
+
+    The one place for two rules. A level counts only in the plan it was reached in:
+    under another plan the invoice starts afresh (level 0, no last date; ``restart``
+    True). An open promise whose outcome is known today is settled
+    (:func:`.promise.settle_promise`).
+    """
+    invoice = settle_promise(invoice, today)
+    if plan is None or invoice.level_plan in (None, plan.key):
+        return invoice, False
+    moved = bool(invoice.level or invoice.last_date)
+    return replace(invoice, level=0, last_date=None, level_plan=plan.key), moved
 
 
 def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> Decision:
@@ -226,8 +268,17 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     communication. For SEND/TODO, ``next_date`` is when the following step would
     run. In stand-by (``policy.enabled`` False) the outcome is SKIP/STANDBY, and when
     a safety check holds it (:func:`hold_reason`) WAIT with that reason; either way
-    the decision a live run would take is kept in ``details``.
+    the decision a live run would take is kept in ``details``. ``restart``: the
+    invoice enters ``plan`` afresh (:func:`in_plan`), unless it is skipped.
     """
+    invoice, restart = in_plan(plan, invoice, today)
+    decision = _decide(plan, invoice, policy, today)
+    if restart and decision.outcome != r.SKIP:
+        return replace(decision, restart=True)
+    return decision
+
+
+def _decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> Decision:
     skip = _skip_reason(plan, invoice, policy)
     if skip:
         return Decision(r.SKIP, skip, level=invoice.level)
@@ -245,7 +296,7 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     earliest, binding = _earliest(plan, invoice, policy, trigger)
     if invoice.open_todo:
         decision = Decision(r.WAIT, r.TODO_PENDING, index, invoice.level)
-    elif today < earliest or (plan.business_days_only and not is_business_day(today)):
+    elif today < earliest or _is_day_off(plan, today):
         reason = binding if today < earliest else r.WEEKEND
         next_day = _next_date(plan, invoice, policy, today + timedelta(days=1))
         decision = Decision(r.WAIT, reason, index, invoice.level, next_day)
@@ -266,28 +317,36 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     return decision
 
 
-def wait_reason(invoice: Invoice, today: date):
-    """``(reason, first day it may end)`` when a person stopped the plan, else None.
+def wait_reasons(invoice: Invoice, today: date):
+    """Every ``(reason, first day it may end)`` of a person stopping the plan.
 
     A pause lasts until its end date (excluded) or until resumed; an open payment
     promise until its date plus the grace period (included).
     """
     if invoice.paused and (invoice.pause_until is None or today < invoice.pause_until):
-        return r.PAUSED, invoice.pause_until
+        yield r.PAUSED, invoice.pause_until
     if invoice.promise_until and today <= invoice.promise_until:
-        return r.PROMISED, invoice.promise_until + timedelta(days=1)
-    return None
+        yield r.PROMISED, invoice.promise_until + timedelta(days=1)
 
 
-def hold_reason(invoice: Invoice, policy: Policy, today: date):
-    """Safety check stopping a due communication today, or None.
+def wait_reason(invoice: Invoice, today: date):
+    """``(reason, first day it may end)`` when a person stopped the plan, else None."""
+    return next(wait_reasons(invoice, today), None)
+
+
+def hold_reasons(invoice: Invoice, policy: Policy, today: date):
+    """Every safety check stopping a due communication today.
 
     Stale bank data (the company's newest bank statement line is older than the
     allowed age) or customer payments not matched yet: the invoice may well be paid.
     Held communications are not dropped; they go out once the cause is cleared.
     """
     if policy.bank_data_stale(today):
-        return r.STALE_BANK_DATA
+        yield r.STALE_BANK_DATA
     if invoice.unmatched_payments:
-        return r.UNMATCHED_PAYMENTS
-    return None
+        yield r.UNMATCHED_PAYMENTS
+
+
+def hold_reason(invoice: Invoice, policy: Policy, today: date):
+    """The first safety check stopping a due communication today, or None."""
+    return next(hold_reasons(invoice, policy, today), None)

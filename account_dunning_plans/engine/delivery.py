@@ -1,7 +1,9 @@
 """Who receives a reminder, and when a mail may leave (send window)."""
 
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from .calendar import WEEKDAYS, WorkCalendar, at
 
 
 @dataclass(frozen=True)
@@ -51,36 +53,18 @@ def recipients(contacts, invoice_contact=None) -> tuple:
 
 @dataclass(frozen=True)
 class SendWindow:
-    """Hours (local time) between which mails may leave, on working days.
+    """Hours (local time) between which mails may leave, on the working days of
+    ``calendar`` (the company's: :class:`.calendar.WorkCalendar`).
 
-    ``hour_from``/``hour_to``: e.g. 8.5 = 08:30, ``hour_from < hour_to``;
-    ``weekdays``: working days (0 = Monday); ``holidays``: closed dates.
+    ``hour_from``/``hour_to``: e.g. 8.5 = 08:30, ``hour_from < hour_to``.
     """
 
     hour_from: float = 8.0
     hour_to: float = 18.0
-    weekdays: frozenset = frozenset(range(5))
-    holidays: frozenset = field(default_factory=frozenset)
+    calendar: WorkCalendar = WEEKDAYS
 
     def is_open_day(self, day: date) -> bool:
-        return day.weekday() in self.weekdays and day not in self.holidays
-
-    def _at(self, day: date, hours: float) -> datetime:
-        minutes = round(hours * 60)
-        return datetime.combine(day, time(0)) + timedelta(minutes=minutes)
-
-    def closed_by(self, leaves):
-        """This window with the days closed by ``leaves`` (``(begin, end)`` local naive
-        datetimes, e.g. public holidays): a leave overlapping a day's window closes the
-        whole day."""
-        closed = set(self.holidays)
-        for begin, end in leaves:
-            day = begin.date()
-            while day <= end.date():
-                if begin < self._at(day, self.hour_to) and end > self._at(day, self.hour_from):
-                    closed.add(day)
-                day += timedelta(days=1)
-        return replace(self, holidays=frozenset(closed))
+        return self.calendar.is_working_day(day)
 
     def next_opening(self, moment: datetime, horizon: int = 400):
         """``moment`` itself when mails may leave then, else the next opening of the
@@ -91,7 +75,7 @@ class SendWindow:
             current = day + timedelta(days=offset)
             if not self.is_open_day(current):
                 continue
-            start, end = self._at(current, self.hour_from), self._at(current, self.hour_to)
+            start, end = at(current, self.hour_from), at(current, self.hour_to)
             if offset == 0 and moment >= end:
                 continue
             return max(start, moment) if offset == 0 else start

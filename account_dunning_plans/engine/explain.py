@@ -18,6 +18,7 @@ from .decide import (
     _trigger_date,
     decide,
     hold_reason,
+    in_plan,
     last_contact,
     step_dates,
 )
@@ -26,7 +27,7 @@ from .facts import CONTEXTUAL, DUE_DATE, INVOICE_DATE, PREVIOUS_STEP, Decision, 
 # Rules that set the day of a step (``Explanation.rule``)
 STEP_DELAY = r.NOT_DUE  # the step's own delay
 CONTACT_DELAY = r.CONTACT_DELAY  # the plan's minimum contact delay
-RECENT_REMINDER = r.RECENT_REMINDER  # the company interval after a reminder by hand
+RECENT_REMINDER = r.RECENT_REMINDER  # the company interval after a reminder
 ALREADY_TODAY = r.ALREADY_TODAY  # one communication a day
 
 
@@ -38,9 +39,9 @@ class Explanation:
     ``step_date``: the date the step's delay gives, counted from ``base_date``
     (the due date, invoice date or previous step, per ``reference``, the step's
     ``delay`` days away; never before the previous step). ``rule``: what sets the
-    earliest day (the step's delay, the contact delay, the interval after a reminder
-    by hand, once a day) and ``rule_from``: the communication it counts from.
-    ``earliest``: that day; ``weekend``: moved to the next business day.
+    earliest day (the step's delay, the contact delay, the company's interval after a
+    reminder of the invoice, once a day) and ``rule_from``: the communication it counts from.
+    ``earliest``: that day; ``weekend``: moved to the next working day.
     ``contextual_start``: the invoice enters a contextual plan at this step (its age).
     ``held``: a safety check holding a step due today; ``would``: what stand-by or a
     hold keeps from happening (SEND/TODO). ``group``: for an invoice covered by a
@@ -81,6 +82,7 @@ def _base(plan: Plan, invoice: Invoice, index: int, theoretical):
 def explain(plan: Plan | None, invoice: Invoice, policy, today: date) -> Explanation:
     """The decision :func:`.decide.decide` takes for ``invoice`` today, and why."""
     decision = decide(plan, invoice, policy, today)
+    invoice, _restart = in_plan(plan, invoice, today)
     if decision.outcome in (r.SKIP, r.DONE) and decision.reason != r.STANDBY:
         return Explanation(decision)
     if decision.reason in (r.PAUSED, r.PROMISED):
@@ -141,7 +143,7 @@ def _rule_from(invoice: Invoice, policy, rule):
     if rule in (CONTACT_DELAY, ALREADY_TODAY):
         return last_contact(invoice)
     if rule == RECENT_REMINDER:
-        return invoice.last_manual_date
+        return invoice.last_reminder_date
     return None
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from .calendar import WEEKDAYS, WorkCalendar
 from .reasons import SEND, TODO
 
 DUE_DATE = "due_date"
@@ -31,13 +32,23 @@ class Step:
 
 @dataclass(frozen=True)
 class Plan:
-    """An ordered list of steps and the rules spacing them."""
+    """An ordered list of steps and the rules spacing them.
+
+    With ``business_days_only``, delays count the working days of ``calendar`` (the
+    company's) and nothing goes out on other days.
+    """
 
     steps: tuple = ()
     logic: str = STANDARD
     min_contact_delay: int = 5
     business_days_only: bool = False
+    calendar: WorkCalendar = WEEKDAYS
     key: object = None
+
+    @property
+    def workdays(self):
+        """The calendar delays count in, or None for plain calendar days."""
+        return self.calendar if self.business_days_only else None
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class Policy:
     """Company-wide settings that apply whatever the plan."""
 
     enabled: bool = True
+    # Seed 000: no reminder for an invoice reminded (by hand or not) in the last N days.
     reminder_interval: int = 7
     min_amount: float = 0.0
     min_percentage: float = 0.0
@@ -64,18 +76,26 @@ class Policy:
 class Invoice:
     """What the engine needs to know about one receivable.
 
+    ``kind``: "invoice" (a customer invoice) or "entry" (a receivable of a
+    miscellaneous entry, e.g. an opening balance, which is never reminded).
     Amounts: ``amount_total`` and ``amount_residual`` in the invoice currency,
     ``amount_residual_company`` in the company currency (for the minimum amount).
-    ``level`` is the number of steps already executed (the index of the next step in
-    standard logic); ``last_date`` the last communication of the plan;
-    ``last_manual_date`` the last reminder sent by hand; ``entry_date`` the day the
-    invoice was posted; ``customer_last_date`` the last communication to the customer
-    from any plan, at any level (the plan's minimum contact delay counts from it);
+    ``level`` is the number of steps already executed in the plan ``level_plan`` (a
+    plan key; None: the plan deciding), the index of the next step in standard logic;
+    ``last_date`` the last communication of that plan. Under another plan the invoice
+    starts afresh (:func:`.decide.in_plan`). ``last_reminder_date``: the last reminder
+    sent for this invoice, by hand or not, from any plan (the company's interval
+    counts from it); ``entry_date`` the day the invoice was posted;
+    ``customer_last_date`` the last communication to the customer from any plan, at
+    any level (the plan's minimum contact delay counts from it);
     ``unmatched_payments`` whether the customer has payments or credits not yet
     matched with invoices. ``paused`` (until ``pause_until``, excluded; None: until
-    resumed by hand) stops the plan; ``promise_until`` is the last day of an open payment
-    promise (its date plus the grace period); ``promise_broken`` asks for the plan's
-    broken-promise step, if any.
+    resumed by hand) stops the plan. An open payment promise waits until
+    ``promise_until`` (its date plus the grace period, included); ``promise_amount``
+    was promised and ``promise_paid`` paid since (None: unknown, the promise breaks
+    when its wait is over). ``promise_broken`` asks for the plan's broken-promise step,
+    if any. ``acted_today``: keys of the steps executed (or given a to-do) for this
+    invoice today.
     """
 
     due_date: date
@@ -83,12 +103,12 @@ class Invoice:
     amount_total: float = 0.0
     amount_residual: float = 0.0
     amount_residual_company: float | None = None
-    kind: str = "invoice"  # invoice | entry | other
-    posted: bool = True
+    kind: str = "invoice"  # invoice | entry
     payment_state: str = "not_paid"
     level: int = 0
+    level_plan: object = None
     last_date: date | None = None
-    last_manual_date: date | None = None
+    last_reminder_date: date | None = None
     entry_date: date | None = None
     blocked: bool = False
     customer_blocked: bool = False
@@ -100,7 +120,10 @@ class Invoice:
     paused: bool = False
     pause_until: date | None = None
     promise_until: date | None = None
+    promise_amount: float | None = None
+    promise_paid: float = 0.0
     promise_broken: bool = False
+    acted_today: frozenset = frozenset()
     key: object = None
 
 
@@ -112,6 +135,8 @@ class Decision:
     comes next (None when unknown). ``level``: the invoice's level once the step is
     executed (SEND/TODO), else its current level. ``next_date``: the first day
     something may happen next, if nothing changes (None when nothing will).
+    ``restart``: the invoice's level counted in another plan and this plan takes it
+    over, from its first step (or the step matching its age, with contextual logic).
     """
 
     outcome: str
@@ -120,6 +145,7 @@ class Decision:
     level: int = 0
     next_date: date | None = None
     details: dict = field(default_factory=dict)
+    restart: bool = False
 
     @property
     def acts(self):

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from . import reasons as r
-from .decide import _skip_reason, decide, wait_reason
+from .decide import _skip_reason, decide, in_plan, wait_reason
 from .facts import Decision, Invoice, Plan, Policy
 
 
@@ -67,11 +67,20 @@ def decide_customer(
     highest level among them and its last date the latest; the same :func:`decide`
     as at invoice level then applies (logic, catch-up, contact delay, holds). An
     invoice paused or promised on its own waits outside the group; ``paused`` /
-    ``pause_until`` is the customer's pause, which stops the whole group.
+    ``pause_until`` is the customer's pause, which stops the whole group. Each
+    invoice is first seen as the plan sees it (:func:`.decide.in_plan`); the status of
+    one whose level counted in another plan says ``restart``.
     """
     statuses = {}
     eligible = []
+    restarts = set()
+    prepared = []
     for invoice in invoices:
+        invoice, restart = in_plan(plan, invoice, today)
+        if restart:
+            restarts.add(invoice.key)
+        prepared.append(invoice)
+    for invoice in prepared:
         skip = _skip_reason(plan, invoice, policy)
         waiting = None if skip else wait_reason(invoice, today)
         if skip:
@@ -82,12 +91,25 @@ def decide_customer(
             eligible.append(invoice)
     if not eligible:
         return CustomerDecision(None, invoices=statuses)
+    result = _decide_group(plan, eligible, statuses, policy, today, paused, pause_until)
+    for key in restarts:
+        status = result.invoices[key]
+        if status.outcome != r.SKIP:
+            result.invoices[key] = replace(status, restart=True)
+    return result
+
+
+def _decide_group(plan, eligible, statuses, policy, today, paused, pause_until):
+    """The group of the ``eligible`` invoices, decided as one (see
+    :func:`decide_customer`); ``statuses`` holds the others' already."""
     reference = reference_invoice(eligible)
     group = replace(
         reference,
         level=max(invoice.level for invoice in eligible),
         last_date=max(filter(None, (i.last_date for i in eligible)), default=None),
-        last_manual_date=max(filter(None, (i.last_manual_date for i in eligible)), default=None),
+        last_reminder_date=max(
+            filter(None, (i.last_reminder_date for i in eligible)), default=None
+        ),
         open_todo=any(invoice.open_todo for invoice in eligible),
         paused=paused,
         pause_until=pause_until,

@@ -1,7 +1,8 @@
 """Outcome and reason codes returned by the engine.
 
 The codes are stable identifiers (stored on actions and invoices, used by filters and
-integrations); their wording, translated, lives in the Odoo layer.
+integrations); their wording, translated, lives in the Odoo layer. ``ALL_REASONS`` is
+every code the Odoo layer can record.
 """
 
 # Outcomes
@@ -12,9 +13,7 @@ SKIP = "skip"  # the invoice is not dunned at all; the reason says why
 DONE = "done"  # every step of the plan has been executed
 
 # Reasons for SKIP
-NOT_INVOICE = "not_invoice"
 OPENING_BALANCE = "opening_balance"
-NOT_POSTED = "not_posted"
 PAID = "paid"
 IN_PAYMENT = "in_payment"
 NO_PLAN = "no_plan"
@@ -47,10 +46,11 @@ NO_EMAIL = "no_email"
 BROKEN_PROMISE = "broken_promise"
 PLAN_COMPLETED = "plan_completed"
 
+# Recorded by the Odoo layer when a decided action could not be executed
+SEND_FAILED = "send_failed"
+
 SKIP_REASONS = (
-    NOT_INVOICE,
     OPENING_BALANCE,
-    NOT_POSTED,
     PAID,
     IN_PAYMENT,
     NO_PLAN,
@@ -76,4 +76,7 @@ WAIT_REASONS = (
     PROMISED,
 )
 ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE)
-ALL_REASONS = SKIP_REASONS + WAIT_REASONS + ACT_REASONS + (PLAN_COMPLETED,)
+ALL_REASONS = SKIP_REASONS + WAIT_REASONS + ACT_REASONS + (PLAN_COMPLETED, SEND_FAILED)
+
+# Refusals of a reminder sent by hand (never recorded: the button says them)
+STEP_DONE_TODAY = "step_done_today"  # the same step was already executed today

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from odoo.tests import BaseCase, tagged
-
 from ..engine import (
     Invoice,
     Plan,
@@ -23,6 +21,7 @@ from ..engine import (
 from ..engine import (
     reasons as r,
 )
+from .engine_case import EngineCase, tagged
 
 MONDAY = date(2026, 3, 2)
 SEED_003_PLAN = Plan(
@@ -52,14 +51,14 @@ def simulate(plan, inv, policy, start, days):
         decision = decide(plan, inv, policy, day)
         if decision.outcome == r.SEND:
             sent.append((day, decision.step_index))
-            inv = replace(inv, level=decision.level, last_date=day)
+            inv = replace(inv, level=decision.level, last_date=day, last_reminder_date=day)
             again = decide(plan, inv, policy, day)
             assert not again.acts, "a second communication on the same day"
     return sent
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestCalendar(BaseCase):
+class TestCalendar(EngineCase):
     def test_add_business_days(self):
         friday = date(2026, 3, 6)
         self.assertEqual(add_days(friday, 1, True), date(2026, 3, 9))
@@ -79,7 +78,7 @@ class TestCalendar(BaseCase):
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestDecide(BaseCase):
+class TestDecide(EngineCase):
     def test_seed_003_catch_up(self):
         """17 days late in a standard plan: every past step, 5 business days apart."""
         sent = simulate(SEED_003_PLAN, invoice(), Policy(), MONDAY + timedelta(days=17), 60)
@@ -151,7 +150,7 @@ class TestDecide(BaseCase):
         inv = invoice(level=1, last_date=MONDAY)
         decision = decide(plan, inv, Policy(), MONDAY + timedelta(days=2))
         self.assertEqual((decision.reason, decision.next_date), (r.CONTACT_DELAY, date(2026, 3, 7)))
-        manual = invoice(last_manual_date=MONDAY + timedelta(days=1))
+        manual = invoice(last_reminder_date=MONDAY + timedelta(days=1))
         decision = decide(plan, manual, Policy(), MONDAY + timedelta(days=3))
         self.assertEqual(
             (decision.reason, decision.next_date), (r.RECENT_REMINDER, date(2026, 3, 10))
@@ -166,8 +165,6 @@ class TestDecide(BaseCase):
         policy = Policy(min_amount=10, min_percentage=2, activation_date=date(2026, 3, 1))
         cases = {
             r.OPENING_BALANCE: invoice(kind="entry"),
-            r.NOT_INVOICE: invoice(kind="other"),
-            r.NOT_POSTED: invoice(posted=False),
             r.PAID: invoice(payment_state="paid"),
             r.IN_PAYMENT: invoice(payment_state="in_payment"),
             r.INVOICE_BLOCKED: invoice(blocked=True),
@@ -232,7 +229,7 @@ plans_strategy = st.builds(
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestDecideProperties(BaseCase):
+class TestDecideProperties(EngineCase):
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         plan=plans_strategy,
@@ -240,16 +237,17 @@ class TestDecideProperties(BaseCase):
         start_offset=st.integers(-20, 60),
         manual_offset=st.none() | st.integers(-10, 10),
         enabled=st.booleans(),
+        interval=st.sampled_from([0, 7, 10]),
     )
-    def test_run_invariants(self, plan, due_offset, start_offset, manual_offset, enabled):
+    def test_run_invariants(self, plan, due_offset, start_offset, manual_offset, enabled, interval):
         due = MONDAY + timedelta(days=due_offset)
         inv = invoice(
             due_date=due,
             invoice_date=due - timedelta(days=30),
             entry_date=due - timedelta(days=30),
-            last_manual_date=(MONDAY + timedelta(days=manual_offset)) if manual_offset else None,
+            last_reminder_date=(MONDAY + timedelta(days=manual_offset)) if manual_offset else None,
         )
-        policy = Policy(enabled=enabled)
+        policy = Policy(enabled=enabled, reminder_interval=interval)
         start = MONDAY + timedelta(days=start_offset)
         sent = simulate(plan, inv, policy, start, 120)
         if not enabled:
@@ -261,12 +259,15 @@ class TestDecideProperties(BaseCase):
             self.assertGreaterEqual(
                 next_day, add_days(day, plan.min_contact_delay, plan.business_days_only)
             )
+            # Seed 000: no reminder when one was sent in the last ``interval`` days.
+            self.assertGreaterEqual(next_day, day + timedelta(days=interval))
             self.assertGreater(next_day, day)
+        last = inv.last_reminder_date
         for day, _index in sent:
             if plan.business_days_only:
                 self.assertTrue(is_business_day(day))
-            if inv.last_manual_date:
-                self.assertFalse(inv.last_manual_date <= day < inv.last_manual_date + timedelta(7))
+            if last and interval:
+                self.assertFalse(last <= day < last + timedelta(interval))
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(plan=plans_strategy, offset=st.integers(-30, 90))

@@ -7,8 +7,6 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from odoo.tests import BaseCase, tagged
-
 from ..engine import (
     Customer,
     Plan,
@@ -21,6 +19,7 @@ from ..engine import (
     reference_invoice,
 )
 from ..engine import reasons as r
+from .engine_case import EngineCase, tagged
 from .test_engine import MONDAY
 from .test_engine import invoice as base_invoice
 
@@ -57,7 +56,7 @@ def run_customer(plan, invoices, policy, start, days):
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestCustomerLevel(BaseCase):
+class TestCustomerLevel(EngineCase):
     def test_reference_is_oldest_then_largest(self):
         old = invoice(key="old", due_date=MONDAY - 20 * DAY, amount_residual=10.0)
         big = invoice(key="big", due_date=MONDAY, amount_residual=900.0)
@@ -142,7 +141,7 @@ class TestCustomerLevel(BaseCase):
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestAcrossLevelsAndHolds(BaseCase):
+class TestAcrossLevelsAndHolds(EngineCase):
     def test_contact_delay_counts_across_plans(self):
         """An invoice-level step due two days after a customer-level mail is postponed."""
         inv = invoice(due_date=MONDAY - 10 * DAY, customer_last_date=MONDAY - 2 * DAY)
@@ -199,7 +198,7 @@ class TestAcrossLevelsAndHolds(BaseCase):
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestBothLevelsProperties(BaseCase):
+class TestBothLevelsProperties(EngineCase):
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         st.lists(st.integers(-10, 60), min_size=0, max_size=3),
@@ -246,7 +245,7 @@ class TestBothLevelsProperties(BaseCase):
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestForecast(BaseCase):
+class TestForecast(EngineCase):
     def test_forecast_both_levels_week_end_and_pause_end(self):
         business = replace(PLAN, business_days_only=True)
         friday = MONDAY + 4 * DAY

@@ -6,15 +6,14 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from odoo.tests import BaseCase, tagged
-
-from ..engine import Contact, SendWindow, recipients
+from ..engine import Contact, SendWindow, WorkCalendar, recipients
+from .engine_case import EngineCase, tagged
 
 FRIDAY = datetime(2026, 3, 6, 2, 0)
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestRecipients(BaseCase):
+class TestRecipients(EngineCase):
     customer = Contact("acme", email=True, customer=True)
     billing = Contact("billing", email=True, invoice_address=True)
     billing2 = Contact("billing2", email=True, invoice_address=True)
@@ -39,8 +38,8 @@ class TestRecipients(BaseCase):
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestSendWindow(BaseCase):
-    window = SendWindow(8.5, 17.0, holidays=frozenset({date(2026, 3, 9)}))
+class TestSendWindow(EngineCase):
+    window = SendWindow(8.5, 17.0, WorkCalendar(holidays=frozenset({date(2026, 3, 9)})))
 
     def test_night_run_waits_for_the_opening(self):
         self.assertEqual(self.window.next_opening(FRIDAY), datetime(2026, 3, 6, 8, 30))
@@ -55,18 +54,27 @@ class TestSendWindow(BaseCase):
             self.window.next_opening(datetime(2026, 3, 6, 17, 0)), datetime(2026, 3, 10, 8, 30)
         )
 
-    def test_a_holiday_overlapping_the_window_closes_the_day(self):
-        window = SendWindow(8.0, 18.0).closed_by(
-            [
-                (datetime(2026, 3, 9, 0, 0), datetime(2026, 3, 9, 23, 59)),  # whole Monday
-                (datetime(2026, 3, 10, 17, 0), datetime(2026, 3, 10, 19, 0)),  # late Tuesday
-                (datetime(2026, 3, 11, 18, 0), datetime(2026, 3, 12, 8, 0)),  # the night
-            ]
+    def test_a_holiday_overlapping_the_working_hours_closes_the_day(self):
+        leaves = [
+            (datetime(2026, 3, 9, 0, 0), datetime(2026, 3, 9, 23, 59)),  # whole Monday
+            (datetime(2026, 3, 10, 17, 0), datetime(2026, 3, 10, 19, 0)),  # late Tuesday
+            (datetime(2026, 3, 11, 18, 0), datetime(2026, 3, 12, 8, 0)),  # the night
+        ]
+        calendar = WorkCalendar().closed_by(leaves, 8.0, 18.0)
+        self.assertEqual(calendar.holidays, frozenset({date(2026, 3, 9), date(2026, 3, 10)}))
+        self.assertFalse(SendWindow(8.0, 18.0, calendar).is_open_day(date(2026, 3, 10)))
+        self.assertTrue(SendWindow(8.0, 18.0, calendar).is_open_day(date(2026, 3, 11)))
+        # Over the whole day, the night from the 11th to the 12th closes both.
+        whole_days = WorkCalendar().closed_by(leaves)
+        self.assertEqual(
+            whole_days.holidays,
+            frozenset(date(2026, 3, day) for day in (9, 10, 11, 12)),
         )
-        self.assertEqual(window.holidays, frozenset({date(2026, 3, 9), date(2026, 3, 10)}))
 
     def test_no_working_day(self):
-        self.assertIsNone(SendWindow(weekdays=frozenset()).next_opening(FRIDAY))
+        self.assertIsNone(
+            SendWindow(calendar=WorkCalendar(weekdays=frozenset())).next_opening(FRIDAY)
+        )
 
     @settings(max_examples=200, deadline=None)
     @given(
@@ -83,8 +91,9 @@ class TestSendWindow(BaseCase):
         window = SendWindow(
             hour_from,
             hour_to,
-            weekdays,
-            frozenset(date(2026, 3, 1) + timedelta(days=d) for d in holidays),
+            WorkCalendar(
+                weekdays, frozenset(date(2026, 3, 1) + timedelta(days=d) for d in holidays)
+            ),
         )
         moment = datetime(2026, 3, 1) + timedelta(minutes=minutes)
         opening = window.next_opening(moment)

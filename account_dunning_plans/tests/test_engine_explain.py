@@ -7,10 +7,9 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from odoo.tests import BaseCase, tagged
-
 from ..engine import Customer, Plan, Policy, Step, decide, explain, explain_day
 from ..engine import reasons as r
+from .engine_case import EngineCase, tagged
 from .test_engine import MONDAY
 from .test_engine_customer import PLAN, invoice
 
@@ -18,7 +17,7 @@ DAY = timedelta(days=1)
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestExplain(BaseCase):
+class TestExplain(EngineCase):
     def test_not_due_names_the_step_its_date_and_its_base(self):
         inv = invoice(due_date=MONDAY)
         why = explain(PLAN, inv, Policy(), MONDAY + 3 * DAY)
@@ -45,8 +44,8 @@ class TestExplain(BaseCase):
         self.assertEqual(why.earliest, MONDAY + 33 * DAY)
         self.assertEqual(why.decision.next_date, why.earliest)
 
-    def test_recent_manual_reminder(self):
-        inv = invoice(due_date=MONDAY, last_manual_date=MONDAY + 8 * DAY)
+    def test_recent_reminder_of_the_invoice(self):
+        inv = invoice(due_date=MONDAY, last_reminder_date=MONDAY + 8 * DAY)
         why = explain(PLAN, inv, Policy(reminder_interval=7), MONDAY + 10 * DAY)
         self.assertEqual((why.rule, why.rule_from), (r.RECENT_REMINDER, MONDAY + 8 * DAY))
         self.assertEqual(why.earliest, MONDAY + 15 * DAY)
@@ -133,7 +132,7 @@ class TestExplain(BaseCase):
             due_date=MONDAY,
             level=level,
             last_date=MONDAY + last * DAY if last is not None and level else None,
-            last_manual_date=MONDAY + manual * DAY if manual is not None else None,
+            last_reminder_date=MONDAY + manual * DAY if manual is not None else None,
         )
         day = MONDAY + today * DAY
         why = explain(plan, inv, Policy(), day)

@@ -7,8 +7,6 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from odoo.tests import BaseCase, tagged
-
 from ..engine import (
     BROKEN,
     KEPT,
@@ -18,10 +16,13 @@ from ..engine import (
     Step,
     decide,
     decide_customer,
+    promise_end,
     promise_outcome,
+    settle_promise,
 )
 from ..engine import reasons as r
 from ..engine.installments import amount_to_remind
+from .engine_case import EngineCase, tagged
 from .test_engine_customer import MONDAY, invoice
 
 DAY = timedelta(days=1)
@@ -32,16 +33,19 @@ WITH_BROKEN = Plan(
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestPauseAndPromise(BaseCase):
+class TestPauseAndPromise(EngineCase):
     def test_pause_until_and_catch_up_after(self):
         inv = invoice(due_date=MONDAY - 50 * DAY, paused=True, pause_until=MONDAY + 3 * DAY)
         decision = decide(PLAN, inv, Policy(), MONDAY)
         self.assertEqual((decision.outcome, decision.reason), (r.WAIT, r.PAUSED))
         self.assertEqual(decision.next_date, MONDAY + 3 * DAY)
-        # Resumed by itself on its end date: one step, then the contact delay.
+        # Resumed by itself on its end date: one step, then the larger of the plan's
+        # contact delay (5 days) and the company's interval between reminders (7).
         after = decide(PLAN, inv, Policy(), MONDAY + 3 * DAY)
         self.assertEqual((after.outcome, after.step_index), (r.SEND, 0))
-        self.assertEqual(after.next_date, MONDAY + 8 * DAY)
+        self.assertEqual(after.next_date, MONDAY + 10 * DAY)
+        spaced = decide(PLAN, inv, Policy(reminder_interval=0), MONDAY + 3 * DAY)
+        self.assertEqual(spaced.next_date, MONDAY + 8 * DAY)
         forever = replace(inv, pause_until=None)
         decision = decide(PLAN, forever, Policy(), MONDAY + 300 * DAY)
         self.assertEqual((decision.reason, decision.next_date), (r.PAUSED, None))
@@ -82,11 +86,35 @@ class TestPauseAndPromise(BaseCase):
         self.assertEqual(decide(contextual, fresh, Policy(), MONDAY).step_index, 0)
 
     def test_promise_outcomes(self):
-        self.assertEqual(promise_outcome(100.0, 100.0, MONDAY, 1, MONDAY - DAY), KEPT)
-        self.assertIsNone(promise_outcome(100.0, 40.0, MONDAY, 1, MONDAY + DAY))
-        self.assertEqual(promise_outcome(100.0, 40.0, MONDAY, 1, MONDAY + 2 * DAY), PARTIAL)
-        self.assertEqual(promise_outcome(100.0, 0.0, MONDAY, 1, MONDAY + 2 * DAY), BROKEN)
-        self.assertEqual(promise_outcome(100.0, 0.0, MONDAY, 0, MONDAY + DAY), BROKEN)
+        until = promise_end(MONDAY, 1)
+        self.assertEqual(until, MONDAY + DAY)
+        self.assertEqual(promise_outcome(100.0, 100.0, until, MONDAY - DAY), KEPT)
+        self.assertIsNone(promise_outcome(100.0, 40.0, until, MONDAY + DAY))
+        self.assertEqual(promise_outcome(100.0, 40.0, until, MONDAY + 2 * DAY), PARTIAL)
+        self.assertEqual(promise_outcome(100.0, 0.0, until, MONDAY + 2 * DAY), BROKEN)
+        self.assertEqual(promise_outcome(100.0, 0.0, promise_end(MONDAY, 0), MONDAY + DAY), BROKEN)
+        self.assertEqual(promise_outcome(None, 0.0, until, MONDAY + 2 * DAY), BROKEN)
+
+    def test_promise_settled_the_day_its_outcome_is_known(self):
+        """The job closes a promise before deciding; the engine sees the same outcome
+        (a simulation of that day, or a forecast, agrees with the job)."""
+        inv = invoice(
+            due_date=MONDAY - 20 * DAY,
+            level=1,
+            last_date=MONDAY - 10 * DAY,
+            promise_until=MONDAY + DAY,
+            promise_amount=100.0,
+            promise_paid=40.0,
+        )
+        self.assertIs(settle_promise(inv, MONDAY + DAY), inv)
+        broken = settle_promise(inv, MONDAY + 2 * DAY)
+        self.assertEqual((broken.promise_until, broken.promise_broken), (None, True))
+        kept = settle_promise(replace(inv, promise_paid=100.0), MONDAY)
+        self.assertEqual((kept.promise_until, kept.promise_broken), (None, False))
+        # decide() settles it itself: the broken-promise step runs the day after the wait.
+        self.assertEqual(decide(WITH_BROKEN, inv, Policy(), MONDAY + DAY).reason, r.PROMISED)
+        decision = decide(WITH_BROKEN, inv, Policy(), MONDAY + 2 * DAY)
+        self.assertEqual((decision.outcome, decision.reason), (r.SEND, r.BROKEN_PROMISE))
 
     def test_group_leaves_out_paused_and_promised_invoices(self):
         paused = invoice(key="p", due_date=MONDAY - 40 * DAY, paused=True)
@@ -119,7 +147,7 @@ class TestPauseAndPromise(BaseCase):
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
-class TestInstallments(BaseCase):
+class TestInstallments(EngineCase):
     def test_overdue_installments_only(self):
         first, second, third = MONDAY - 20 * DAY, MONDAY - 2 * DAY, MONDAY + 30 * DAY
         installments = [(third, 300.0, 600.0), (first, 100.0, 200.0), (second, 200.0, 400.0)]
