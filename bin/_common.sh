@@ -132,6 +132,30 @@ EOF
     fi
 }
 
+# What bin/setup provides, listed when missing (empty output: nothing is missing).
+# Python modules: those the tests and linters import.
+missing_setup() {
+    odoo_importable || echo "Odoo 18 (import odoo)"
+    pg_ready || echo "PostgreSQL (pg_isready)"
+    pg_ready && ! pg_login_ok && echo "PostgreSQL role '$DB_USER'"
+    local module
+    for module in pre_commit ruff pylint_odoo freezegun hypothesis websocket aiosmtpd; do
+        "$PYTHON" -c "import $module" >/dev/null 2>&1 || echo "python module $module"
+    done
+    return 0
+}
+
+# Run bin/setup when something it provides is missing (bin/test, bin/demo, .ci/run).
+ensure_setup() {
+    local missing
+    missing="$(missing_setup | paste -sd ',' - | sed 's/,/, /g')"
+    [[ -z "$missing" ]] && return 0
+    info "missing: $missing; running bin/setup"
+    if ! "$REPO_ROOT/bin/setup" </dev/null; then
+        die "bin/setup failed, so this cannot run on this machine (see above). Odoo 18 must be importable and PostgreSQL must answer; if Odoo's source cannot be downloaded here, run bin/setup --odoo-src /path/to/odoo-18.0 (directory or archive) once."
+    fi
+}
+
 require_odoo_and_pg() {
     odoo_importable ||
         die "Odoo 18 is not importable with $PYTHON ('import odoo' fails): run bin/setup first"

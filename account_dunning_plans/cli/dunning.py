@@ -51,31 +51,63 @@ def fail(message, status=1):
     sys.exit(status)
 
 
+def build_parser():
+    """The command's arguments (Odoo's own options are left to Odoo)."""
+    parser = argparse.ArgumentParser(
+        prog="odoo-bin [--addons-path=PATH] dunning",
+        description="Run the dunning job, or simulate it with no side effect, for a "
+        "database, a company and a date or number of days. Other options "
+        "(-d, --db_host, --db_user, ...) are Odoo's.",
+    )
+    parser.add_argument("action", choices=("simulate", "run"))
+    parser.add_argument("--date", help="day to run or simulate, YYYY-MM-DD (default today)")
+    parser.add_argument("--days", type=int, default=1, help="simulate: number of days to forecast")
+    parser.add_argument("--company", help="company id or exact name (default: all)")
+    parser.add_argument(
+        "--assume-enabled",
+        action="store_true",
+        help="simulate: companies in stand-by as if dunning were enabled",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return parser
+
+
+def execute(env, args, day):
+    """Rows of ``args.action`` on ``day`` (None: each company's today) in ``env``'s
+    database. Raises :class:`LookupError` for an unknown company."""
+    companies = env["res.company"].search([])
+    if args.company:
+        field = "id" if args.company.isdigit() else "name"
+        value = int(args.company) if field == "id" else args.company
+        companies = companies.filtered(lambda company: company[field] == value)
+        if not companies:
+            raise LookupError(f"no company {args.company!r}")
+    env = env(context=dict(env.context, allowed_company_ids=companies.ids))
+    if args.action == "simulate":
+        return env["account.dunning.forecast"]._simulate(
+            day, args.days, companies, assume_enabled=args.assume_enabled
+        )
+    return env["account.dunning.run"]._cli_run(day, companies)
+
+
+def render(rows, args):
+    """What the command prints for ``rows``."""
+    if args.json:
+        return json.dumps(rows, default=str, indent=2)
+    if rows:
+        return format_table(rows)
+    if args.action == "run":
+        return "Nothing left to do for this day: every invoice was already looked at."
+    return "No open customer invoice."
+
+
 class Dunning(Command):
     """Run or simulate the dunning job (account_dunning_plans)"""
 
     name = "dunning"
 
     def run(self, cmdargs):
-        parser = argparse.ArgumentParser(
-            prog="odoo-bin [--addons-path=PATH] dunning",
-            description="Run the dunning job, or simulate it with no side effect, for a "
-            "database, a company and a date or number of days. Other options "
-            "(-d, --db_host, --db_user, ...) are Odoo's.",
-        )
-        parser.add_argument("action", choices=("simulate", "run"))
-        parser.add_argument("--date", help="day to run or simulate, YYYY-MM-DD (default today)")
-        parser.add_argument(
-            "--days", type=int, default=1, help="simulate: number of days to forecast"
-        )
-        parser.add_argument("--company", help="company id or exact name (default: all)")
-        parser.add_argument(
-            "--assume-enabled",
-            action="store_true",
-            help="simulate: companies in stand-by as if dunning were enabled",
-        )
-        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-        args, odoo_args = parser.parse_known_args(cmdargs)
+        args, odoo_args = build_parser().parse_known_args(cmdargs)
         try:
             day = date.fromisoformat(args.date) if args.date else None
         except ValueError:
@@ -92,16 +124,7 @@ class Dunning(Command):
             fail(f"cannot open database {db_name!r}: {str(error).strip().splitlines()[-1]}")
         except (odoo.exceptions.UserError, LookupError) as error:
             fail(str(error))
-        if args.json:
-            output = json.dumps(rows, default=str, indent=2)
-        else:
-            empty = (
-                "Nothing left to do for this day: every invoice was already looked at."
-                if args.action == "run"
-                else "No open customer invoice."
-            )
-            output = format_table(rows) if rows else empty
-        sys.stdout.write(output + "\n")
+        sys.stdout.write(render(rows, args) + "\n")
 
     def _execute(self, db_name, args, day):
         registry = odoo.modules.registry.Registry(db_name)
@@ -109,17 +132,5 @@ class Dunning(Command):
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             if "account.dunning.plan" not in env:
                 raise LookupError(f"account_dunning_plans is not installed in {db_name!r}")
-            companies = env["res.company"].search([])
-            if args.company:
-                field = "id" if args.company.isdigit() else "name"
-                value = int(args.company) if field == "id" else args.company
-                companies = companies.filtered(lambda company: company[field] == value)
-                if not companies:
-                    raise LookupError(f"no company {args.company!r}")
-            Move = env["account.move"].with_context(allowed_company_ids=companies.ids)
-            if args.action == "simulate":
-                return Move._dunning_simulate(
-                    day, args.days, companies, assume_enabled=args.assume_enabled
-                )
             # The cursor commits when the block ends without error.
-            return Move._dunning_cli_run(day, companies)
+            return execute(env, args, day)

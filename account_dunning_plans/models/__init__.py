@@ -1,3 +1,4 @@
+from . import account_dunning_pause_mixin
 from . import account_dunning_plan
 from . import account_dunning_plan_step
 from . import account_dunning_plan_step_template
@@ -8,6 +9,11 @@ from . import res_partner
 from . import account_move
 from . import account_dunning_promise
 from . import account_dunning_dispute_reason
+from . import account_dunning_policy
+from . import account_dunning_facts
+from . import account_dunning_run
+from . import account_dunning_forecast
+from . import account_dunning_explanation
 from . import account_dunning_report
 from . import account_dunning_letter
 from . import account_dunning_delivery

@@ -2,8 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .account_dunning_plan_step import CHANNELS
-from .dunning_reasons import REASON_SELECTION
+from ..engine import level_reached
+from ..tools.wording import CHANNELS, REASON_SELECTION
 
 
 class AccountDunningAction(models.Model):
@@ -73,11 +73,11 @@ class AccountDunningAction(models.Model):
         """Mark to-dos done: their invoices reach the action's level today, and their
         activities are marked done too."""
         todos = self._check_todo()
-        today = fields.Date.context_today(self)
+        today = (self.company_id[:1] or self.env.company)._dunning_today()
         activities = todos.activity_id
         todos.write({"state": "done", "user_id": self.env.uid, "date": today})
         for action in todos:
-            action.move_ids._dunning_apply_level(action.level, today, action.plan_id)
+            action._reach_level(today)
         if activities and not self.env.context.get("dunning_from_activity"):
             activities.sudo().with_context(dunning_from_action=True).action_feedback(
                 feedback=self.env._("Done from the dunning To do list.")
@@ -89,7 +89,7 @@ class AccountDunningAction(models.Model):
         activities = todos.activity_id
         todos.write({"state": "cancel", "user_id": self.env.uid})
         for action in todos:
-            action.move_ids._dunning_apply_level(action.level, False, action.plan_id)
+            action._reach_level(False)
         activities.sudo().unlink()
 
     @api.model
@@ -116,6 +116,27 @@ class AccountDunningAction(models.Model):
         """Print the postal letters of these actions (one PDF), attach each to the
         chatter and mark the to-dos done."""
         return self.env["account.dunning.letter"]._print(self)
+
+    def _reach_level(self, date):
+        """This to-do was handled on ``date`` (False: cancelled, nobody contacted): its
+        invoices reach its level in its plan (:func:`..engine.decide.level_reached`)."""
+        self.ensure_one()
+        move_vals = {}
+        for move in self.move_ids:
+            same_plan = move.dunning_level_plan_id in (
+                self.plan_id,
+                move.dunning_level_plan_id.browse(),
+            )
+            level = level_reached(move.dunning_level, same_plan, self.level)
+            if same_plan and level == move.dunning_level:
+                continue
+            vals = {"dunning_level": level, "dunning_checked_date": False}
+            if self.plan_id:
+                vals["dunning_level_plan_id"] = self.plan_id.id
+            if date:
+                vals["dunning_last_date"] = date
+            move_vals[move] = vals
+        self.move_ids._dunning_write(move_vals)
 
     def _check_todo(self):
         if any(action.state != "todo" for action in self):

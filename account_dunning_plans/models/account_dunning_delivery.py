@@ -1,15 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
-from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import api, fields, models
 
-from ..engine import Contact, SendWindow, recipients
-
-# Days ahead the send window looks for public holidays.
-HOLIDAY_HORIZON = 60
+from ..engine import SendWindow
 
 
 class AccountDunningDelivery(models.AbstractModel):
@@ -23,37 +19,7 @@ class AccountDunningDelivery(models.AbstractModel):
     _name = "account.dunning.delivery"
     _description = "Dunning delivery"
 
-    # == Recipients ==
-    @api.model
-    def _recipients(self, customer, invoice_contact=None):
-        """Contacts of ``customer`` (a commercial entity) a reminder goes to, in the
-        engine's order (:func:`..engine.delivery.recipients`); empty: no e-mail."""
-        customer = customer.commercial_partner_id
-        if not customer:
-            return self.env["res.partner"]
-        partners = customer | customer.child_ids.filtered("active")
-        if invoice_contact and invoice_contact.commercial_partner_id == customer:
-            partners |= invoice_contact
-        contacts = [
-            Contact(
-                partner.id,
-                email=bool(partner.email_normalized),
-                customer=partner == customer,
-                invoice_address=partner.type == "invoice",
-                dunning_contact=partner.dunning_contact,
-            )
-            for partner in partners
-        ]
-        keys = recipients(contacts, invoice_contact.id if invoice_contact else None)
-        return self.env["res.partner"].browse(keys).with_prefetch(partners._prefetch_ids)
-
-    @api.model
-    def _unit_recipients(self, scope, moves, customer):
-        """Recipients of a unit: an invoice-level reminder knows the invoice's contact."""
-        if scope == "invoice":
-            return self._recipients(customer, moves[:1].partner_id)
-        return self._recipients(customer)
-
+    # == Who ==
     @api.model
     def _salesperson(self, scope, moves, customer):
         """The salesperson of a reminder: the invoice's, else the customer's (the other
@@ -62,17 +28,29 @@ class AccountDunningDelivery(models.AbstractModel):
             return customer.user_id or moves[:1].invoice_user_id
         return moves[:1].invoice_user_id or customer.user_id
 
+    @api.model
+    def _responsible(self, step, moves, customer):
+        """The user handling ``step`` for ``moves`` of ``customer``: its chosen user,
+        else the salesperson, else the invoice's creator."""
+        if step.responsible_type == "user" and step.responsible_user_id:
+            return step.responsible_user_id
+        salesperson = self._salesperson(step.plan_id.scope, moves, customer)
+        return salesperson or moves[:1].create_uid
+
     # == What the templates read ==
     @api.model
-    def _mail_values(self, record, units):
+    def _mail_values(self, record, dues):
         """Recipients (``partner_to``), ``email_from``, ``reply_to`` and ``salutation``
-        of the mail rendered on ``record`` for ``units`` (several for a merged mail,
+        of the mail rendered on ``record`` for ``dues`` (several for a merged mail,
         whose sender follows its customer-level plan if any)."""
-        customer = units[0].partner
+        customer = dues[0].partner
         recipients = self.env["res.partner"].union(
-            *(self._unit_recipients(unit.scope, unit.moves, customer) for unit in units)
+            *(
+                self.env["account.dunning.facts"]._action_recipients(due.scope, due.moves, customer)
+                for due in dues
+            )
         )
-        lead = next((unit for unit in units if unit.scope == "customer"), units[0])
+        lead = next((due for due in dues if due.scope == "customer"), dues[0])
         responsible = self._salesperson(lead.scope, lead.moves, customer)
         sender = self._sender(lead.plan, lead.moves.company_id[:1], responsible)
         return self._values(record, recipients, *sender, customer)
@@ -85,12 +63,12 @@ class AccountDunningDelivery(models.AbstractModel):
         if record._name == "account.move":
             plan = record.dunning_plan_id or record.dunning_customer_plan_id
             company = record.company_id
-            recipients = self._recipients(customer, record.partner_id)
+            recipients = self.env["account.dunning.facts"]._recipients(customer, record.partner_id)
             responsible = self._salesperson("invoice", record, customer)
         else:
             company = self.env.company
-            plan = customer.with_company(company)._dunning_customer_plan()
-            recipients = self._recipients(customer)
+            plan = self.env["account.dunning.plan"]._customer_plan(customer.with_company(company))
+            recipients = self.env["account.dunning.facts"]._recipients(customer)
             responsible = self._salesperson("customer", self.env["account.move"], customer)
         sender = self._sender(plan, company, responsible)
         return self._values(record, recipients, *sender, customer)
@@ -109,9 +87,32 @@ class AccountDunningDelivery(models.AbstractModel):
 
     @api.model
     def _mail_value(self, record, key):
-        """One value of ``record``'s reminder mail, for its templates: as the run
-        prepared it (context ``dunning_delivery``), else as a preview."""
-        prepared = (self.env.context.get("dunning_delivery") or {}).get((record._name, record.id))
+        """One value of ``record``'s reminder mail (an invoice or a customer), for its
+        templates: the stable rendering API behind ``dunning_mail_value(key)``.
+
+        Keys: ``partner_to`` (recipient ids, comma-separated), ``email_from``,
+        ``reply_to``, ``salutation`` (civility and name of the contact reminded);
+        ``company`` (the company reminding); ``statement`` (customer-level reminders:
+        ``lines`` of invoices with their ``move``, ``days_overdue``, ``amount_due``
+        and ``level``, ``totals`` per currency, the ``level`` and ``step``); ``part``
+        (True when rendered as a part of a merged mail: no greeting nor signature);
+        ``parts`` (the parts of a merged mail). As the run prepared them, else as a
+        preview for the record alone.
+        """
+        context = self.env.context
+        partner_id = record.id if record._name == "res.partner" else record.commercial_partner_id.id
+        if key == "company":
+            company = context.get("dunning_companies", {}).get(partner_id)
+            if company:
+                return company
+            return record.company_id if record._name == "account.move" else self.env.company
+        if key == "statement":
+            return context.get("dunning_statements", {}).get(partner_id, {})
+        if key == "part":
+            return bool(context.get("dunning_part"))
+        if key == "parts":
+            return context.get("dunning_parts", {}).get(partner_id, [])
+        prepared = (context.get("dunning_delivery") or {}).get((record._name, record.id))
         values = prepared or self._record_values(record)
         if key == "salutation":
             partner = self.env["res.partner"].browse(values["salutation_id"])
@@ -147,87 +148,57 @@ class AccountDunningDelivery(models.AbstractModel):
 
     # == Send window ==
     @api.model
-    def _scheduled_date(self, plan, company, now=None):
+    def _scheduled_date(self, plan, company, now=None, calendar=None):
         """When a mail of ``plan`` decided at ``now`` may leave: False for at once
         (inside the window, or no window), else the next opening as a naive UTC
-        datetime (the mail queue's ``scheduled_date``)."""
+        datetime (the mail queue's ``scheduled_date``). The window opens on the
+        company's working days (``calendar``, when already known)."""
         hours = plan._dunning_window_hours(company)
         if not hours:
             return False
         now = now or fields.Datetime.now()
-        calendar = company.resource_calendar_id
-        tz = pytz.timezone(calendar.tz or company.partner_id.tz or "UTC")
+        if calendar is None:
+            calendar = self.env["account.dunning.policy"]._work_calendar(company)
+        resource_calendar = company.resource_calendar_id
+        tz = pytz.timezone(resource_calendar.tz or company.partner_id.tz or "UTC")
         local_now = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
-        window = SendWindow(
-            hour_from=hours[0], hour_to=hours[1], weekdays=self._working_weekdays(calendar)
-        ).closed_by(self._public_holidays(calendar, company, local_now.date(), tz))
+        window = SendWindow(hour_from=hours[0], hour_to=hours[1], calendar=calendar)
         opening = window.next_opening(local_now)
         if opening is None or opening == local_now:
             return False
         return tz.localize(opening).astimezone(pytz.utc).replace(tzinfo=None)
 
-    @api.model
-    def _working_weekdays(self, calendar):
-        """Days of the week with working hours in ``calendar`` (all but week-ends
-        without a calendar)."""
-        days = {
-            int(attendance.dayofweek)
-            for attendance in calendar.attendance_ids
-            if attendance.day_period != "lunch" and not attendance.display_type
-        }
-        return frozenset(days) if calendar else frozenset(range(5))
-
-    @api.model
-    def _public_holidays(self, calendar, company, start, tz):
-        """``(begin, end)`` local datetimes of the public holidays (leaves without
-        resource, of ``calendar`` or of every calendar) from ``start`` on."""
-        end = start + timedelta(days=HOLIDAY_HORIZON)
-        leaves = (
-            self.env["resource.calendar.leaves"]
-            .sudo()
-            .search(
-                [
-                    ("resource_id", "=", False),
-                    ("calendar_id", "in", [False, calendar.id]),
-                    ("company_id", "in", [False, company.id]),
-                    ("date_to", ">=", datetime.combine(start, time(0)) - timedelta(days=1)),
-                    ("date_from", "<=", datetime.combine(end, time(0))),
-                ]
-            )
-        )
-        return [
-            tuple(
-                pytz.utc.localize(moment).astimezone(tz).replace(tzinfo=None)
-                for moment in (leave.date_from, leave.date_to)
-            )
-            for leave in leaves
-        ]
-
     # == After the mails are queued ==
     @api.model
     def _complete_mails(self, sent, origin):
-        """Finish the mails just queued: ``sent`` is ``[(unit, mail)]`` (a merged mail
-        appears once per unit). Sets the send window's date (not for reminders sent by
+        """Finish the mails just queued: ``sent`` is ``[(due, mail)]`` (a merged mail
+        appears once per action due). Sets the send window's date (not for reminders sent by
         hand), attaches the invoice PDFs of steps asking for them and makes the
         responsible follow the invoices (or customer)."""
         scheduled = defaultdict(lambda: self.env["mail.mail"])
         attach = defaultdict(lambda: self.env["account.move"])
         follow = defaultdict(list)  # (follower, model) -> records
         openings = {}
+        calendars = {}
         now = fields.Datetime.now()
-        for unit, mail in sent:
-            step = unit.plan.step_ids[unit.decision.step_index]
+        for due, mail in sent:
+            step = due.plan.step_ids[due.decision.step_index]
             if origin != "manual":
-                key = (unit.plan, unit.moves.company_id)
+                company = due.moves.company_id
+                key = (due.plan, company)
                 if key not in openings:
-                    openings[key] = self._scheduled_date(*key, now=now)
+                    if company not in calendars:
+                        calendars[company] = self.env["account.dunning.policy"]._work_calendar(
+                            company
+                        )
+                    openings[key] = self._scheduled_date(*key, now=now, calendar=calendars[company])
                 if openings[key]:
                     scheduled[openings[key]] |= mail
             if step.attach_invoice_pdf:
-                attach[mail] |= unit.moves
+                attach[mail] |= due.moves
             if step.add_follower:
-                record = unit.partner if unit.scope == "customer" else unit.moves
-                responsible = step._dunning_responsible(unit.moves, unit.partner)
+                record = due.partner if due.scope == "customer" else due.moves
+                responsible = self._responsible(step, due.moves, due.partner)
                 follow[responsible.partner_id, record._name].append(record)
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
         for when, mails in scheduled.items():
@@ -264,15 +235,15 @@ class AccountDunningDelivery(models.AbstractModel):
 
     # == Activities of manual steps ==
     @api.model
-    def _schedule_activities(self, units, today):
-        """One activity per manual unit, for its step's responsible, on the invoice
-        (invoice level) or the customer; returns ``{id(unit): activity}``."""
+    def _schedule_activities(self, dues, today):
+        """One activity per manual action due, for its step's responsible, on the
+        invoice (invoice level) or the customer; returns ``{id(due): activity}``."""
         vals_list, keys = [], []
         models_ = self.env["ir.model"]
-        for unit in units:
-            step = unit.plan.step_ids[unit.decision.step_index]
-            record = unit.partner if unit.scope == "customer" else unit.moves[:1]
-            user = step._dunning_responsible(unit.moves, unit.partner)
+        for due in dues:
+            step = due.plan.step_ids[due.decision.step_index]
+            record = due.partner if due.scope == "customer" else due.moves[:1]
+            user = self._responsible(step, due.moves, due.partner)
             vals_list.append(
                 {
                     "res_model_id": models_._get_id(record._name),
@@ -283,7 +254,7 @@ class AccountDunningDelivery(models.AbstractModel):
                     "summary": self.env._(
                         "Dunning: %(step)s (level %(level)s)",
                         step=step.name,
-                        level=unit.decision.level,
+                        level=due.decision.level,
                     ),
                     "note": step.activity_note or False,
                     "user_id": user.id,
@@ -291,7 +262,7 @@ class AccountDunningDelivery(models.AbstractModel):
                     "automated": True,
                 }
             )
-            keys.append(id(unit))
+            keys.append(id(due))
         if not vals_list:
             return {}
         activities = (

@@ -6,31 +6,37 @@ from markupsafe import Markup
 
 from odoo import Command, api, models
 
+from ..engine import level_reached, needs_activity
 from ..engine import reasons as r
+from ..tools.statement import invoice_lines
+from ..tools.wording import labels
 
 
 class AccountDunningDispatch(models.AbstractModel):
     """Acts on the engine's decisions: queues the mails (one per customer and run),
     creates the actions and activities, and writes the invoices' dunning state.
 
-    ``units`` are ``account_move.Unit`` tuples: a communication or to-do due, for an
-    invoice-level step (one invoice) or a customer-level step (the invoices it lists).
+    ``dues`` are :class:`..tools.action_due.ActionDue` s: a communication or to-do
+    due, for an invoice-level step (one invoice) or a customer-level step (the
+    invoices it lists). It decides nothing; ``account.dunning.delivery`` completes
+    the mails.
     """
 
     _name = "account.dunning.dispatch"
     _description = "Dunning dispatch"
 
     @api.model
-    def _execute(self, statuses, units, today, origin="auto"):
-        """Record ``statuses`` (``[(move, plan, decision)]``) and execute ``units``.
+    def _execute(self, statuses, dues, today, origin="auto", details=None, holds=()):
+        """Record ``statuses`` (``[(move, plan, decision)]``) and execute ``dues``.
 
         A customer gets at most one e-mail per run: its invoice-level and
         customer-level steps due together are merged into one mail. ``origin``
-        "manual": sent by hand (no send window).
+        "manual": sent by hand (no send window), despite ``holds`` (reason codes the
+        person confirmed, noted on the action). ``details``: per move id, what its
+        status refers to.
         """
-        Move = self.env["account.move"]
+        details = details or {}
         move_vals = {}
-        details = Move._dunning_reason_details(statuses)
         for move, plan, decision in statuses:
             vals = {
                 "dunning_checked_date": today,
@@ -38,59 +44,70 @@ class AccountDunningDispatch(models.AbstractModel):
                 "dunning_reason_detail": details.get(move.id, False),
                 "dunning_next_date": decision.next_date or False,
             }
-            switched = move.dunning_level_plan_id and move.dunning_level_plan_id != plan
-            if plan and switched and decision.outcome != r.SKIP:
+            if plan and decision.restart:
                 # The invoice changed level or plan: it starts afresh in this one.
                 vals.update(dunning_level=0, dunning_last_date=False, dunning_level_plan_id=plan.id)
             move_vals[move] = vals
         action_vals = []
         mails = defaultdict(list)
         todos = []
-        for unit in units:
-            if unit.decision.outcome == r.SEND:
-                mails[unit.partner, unit.moves.company_id].append(unit)
+        note = self._holds_note(holds)
+        for due in dues:
+            if due.decision.outcome == r.SEND:
+                mails[due.partner, due.moves.company_id].append(due)
                 continue
-            todos.append(unit)
-            for move in unit.moves:
+            todos.append(due)
+            for move in due.moves:
                 move_vals[move]["dunning_next_date"] = False
                 move_vals[move]["dunning_promise_broken"] = False
         activities = self.env["account.dunning.delivery"]._schedule_activities(
-            [unit for unit in todos if self._needs_activity(unit)], today
+            [due for due in todos if needs_activity(self._step(due).channel, due.decision.reason)],
+            today,
         )
-        for unit in todos:
-            vals = self._unit_action_vals(unit, today, origin)
-            if id(unit) in activities:
-                vals["activity_id"] = activities[id(unit)].id
+        for due in todos:
+            vals = self._action_vals(due, today, origin, note)
+            if id(due) in activities:
+                vals["activity_id"] = activities[id(due)].id
             action_vals.append(vals)
         single = defaultdict(list)
         merged = []
-        for partner_units in mails.values():
-            if len(partner_units) == 1 and partner_units[0].scope == "invoice":
-                unit = partner_units[0]
-                single[self._template(unit)].append(unit)
+        for partner_dues in mails.values():
+            if len(partner_dues) == 1 and partner_dues[0].scope == "invoice":
+                due = partner_dues[0]
+                single[self._template(due)].append(due)
             else:
-                merged.append(partner_units)
+                merged.append(partner_dues)
         sent = []
-        for template, template_units in single.items():
-            sent += self._send(template, template_units, today, origin, action_vals, move_vals)
+        recorder = _Recorder(self, today, origin, note, action_vals, move_vals)
+        for template, template_dues in single.items():
+            sent += self._send(template, template_dues, recorder)
         if merged:
-            sent += self._send_to_customers(merged, today, origin, action_vals, move_vals)
+            sent += self._send_to_customers(merged, recorder)
         self.env["account.dunning.delivery"]._complete_mails(sent, origin)
         if action_vals:
             self.env["account.dunning.action"].sudo().create(action_vals)
-        Move._dunning_write(move_vals)
+        self.env["account.move"]._dunning_write(move_vals)
 
     @api.model
-    def _needs_activity(self, unit):
-        """Manual work for a person gets an activity: manual steps and e-mail steps in
-        manual mode; letters wait in To do to be printed, missing e-mails to be fixed."""
-        step = unit.plan.step_ids[unit.decision.step_index]
-        return step.channel != "letter" and unit.decision.reason != r.NO_EMAIL
+    def _holds_note(self, holds):
+        """The note of an action sent by hand despite ``holds``."""
+        if not holds:
+            return False
+        reasons = labels(self.env)[0]
+        return self.env._(
+            "Sent by hand despite: %(holds)s.",
+            holds="; ".join(reasons.get(hold, hold) for hold in holds),
+        )
 
     @api.model
-    def _template(self, unit):
-        step = unit.plan.step_ids[unit.decision.step_index]
-        return step._dunning_template(unit.moves.sorted(lambda m: (m.invoice_date_due, m.id)))
+    def _step(self, due):
+        return due.plan.step_ids[due.decision.step_index]
+
+    @api.model
+    def _template(self, due):
+        return self._step(due)._dunning_template(
+            due.moves.sorted(lambda m: (m.invoice_date_due, m.id))
+        )
 
     # == Mails ==
     @api.model
@@ -104,118 +121,83 @@ class AccountDunningDispatch(models.AbstractModel):
         moves._dunning_write({move: {"access_token": str(uuid.uuid4())} for move in missing})
 
     @api.model
-    def _delivery(self, units_of):
-        """``dunning_delivery`` context: per ``(model, id)`` of the records the mails are
-        rendered on, their recipients, sender, reply-to and salutation. ``units_of``:
-        ``{record: [units]}``, several units for a merged mail."""
+    def _mail_context(self, dues_of, day=None):
+        """The context the templates read through ``dunning_mail_value`` (see
+        ``account.dunning.delivery._mail_value``) for mails rendered on the records
+        of ``dues_of`` (``{record: [dues]}``, several for a merged mail)."""
         Delivery = self.env["account.dunning.delivery"]
-        values = {}
-        for record, units in units_of.items():
-            values[record._name, record.id] = Delivery._mail_values(record, units)
-        return values
+        delivery, statements, companies = {}, {}, {}
+        for record, dues in dues_of.items():
+            delivery[record._name, record.id] = Delivery._mail_values(record, dues)
+            partner = dues[0].partner
+            companies[partner.id] = dues[0].moves.company_id
+            for due in dues:
+                if due.scope == "customer":
+                    statements[partner.id] = self._statement_values(due)
+        context = {
+            "dunning_delivery": delivery,
+            "dunning_statements": statements,
+            "dunning_companies": companies,
+        }
+        if day:
+            context["dunning_date"] = str(day)
+        return context
 
     @api.model
-    def _sent(self, unit, mail, today, origin, action_vals, move_vals):
-        """Record a unit whose mail was queued: its action and its invoices' new state."""
-        vals = self._unit_action_vals(unit, today, origin)
-        vals.update(
-            state="done",
-            mail_id=mail.id,
-            mail_message_id=mail.mail_message_id.id,
-            user_id=self.env.uid if origin == "manual" else False,
-        )
-        action_vals.append(vals)
-        for move in unit.moves:
-            move_vals.setdefault(move, {}).update(
-                dunning_checked_date=today,
-                dunning_reason=unit.decision.reason,
-                dunning_reason_detail=False,
-                dunning_level=unit.decision.level,
-                dunning_level_plan_id=unit.plan.id,
-                dunning_last_date=today,
-                dunning_next_date=unit.decision.next_date or False,
-                dunning_promise_broken=False,
-            )
-
-    @api.model
-    def _failed(self, units, error, today, origin, action_vals, move_vals):
-        for unit in units:
-            vals = self._unit_action_vals(unit, today, origin)
-            vals.update(state="failed", reason="send_failed", note=str(error))
-            action_vals.append(vals)
-            for move in unit.moves:
-                move_vals.setdefault(move, {}).update(
-                    dunning_checked_date=today, dunning_reason="send_failed"
-                )
-
-    @api.model
-    def _send(self, template, units, today, origin, action_vals, move_vals):
+    def _send(self, template, dues, recorder):
         """Queue one invoice template's mails in a batch; a failure marks them failed.
-        Returns ``[(unit, mail)]``."""
-        moves = self.env["account.move"].browse([unit.moves.id for unit in units])
+        Returns ``[(due, mail)]``."""
+        moves = self.env["account.move"].browse([due.moves.id for due in dues])
         self._prepare_links(moves)
-        delivery = self._delivery({unit.moves: [unit] for unit in units})
+        context = self._mail_context({due.moves: [due] for due in dues}, recorder.today)
         try:
             with self.env.cr.savepoint():
-                mails = template.with_context(dunning_delivery=delivery).send_mail_batch(moves.ids)
+                mails = template.with_context(**context).send_mail_batch(moves.ids)
         except Exception as error:  # noqa: BLE001 - any rendering error is reported
-            self._failed(units, error, today, origin, action_vals, move_vals)
+            recorder.failed(dues, error)
             return []
-        sent = list(zip(units, mails, strict=True))
-        for unit, mail in sent:
-            self._sent(unit, mail, today, origin, action_vals, move_vals)
+        sent = list(zip(dues, mails, strict=True))
+        for due, mail in sent:
+            recorder.sent(due, mail)
         return sent
 
     @api.model
-    def _send_to_customers(self, mails, today, origin, action_vals, move_vals):
-        """Queue one mail per customer for ``mails`` (a list of each customer's units).
+    def _send_to_customers(self, mails, recorder):
+        """Queue one mail per customer for ``mails`` (a list of each customer's dues).
 
         A customer-level step alone is its plan's template rendered on the customer.
         Several steps due together are merged: each is rendered as a part (without
         greeting and signature), in one mail built on the merge template. Returns
-        ``[(unit, mail)]``.
+        ``[(due, mail)]``.
         """
-        units = [unit for partner_units in mails for unit in partner_units]
-        self._prepare_links(self.env["account.move"].union(*(unit.moves for unit in units)))
-        groups = {
-            unit.partner.id: self._group_values(unit, today)
-            for unit in units
-            if unit.scope == "customer"
-        }
-        companies = {unit.partner.id: unit.moves.company_id for unit in units}
-        delivery = self._delivery(
-            {partner_units[0].partner: partner_units for partner_units in mails}
+        dues = [due for partner_dues in mails for due in partner_dues]
+        self._prepare_links(self.env["account.move"].union(*(due.moves for due in dues)))
+        context = self._mail_context(
+            {partner_dues[0].partner: partner_dues for partner_dues in mails}, recorder.today
         )
         alone = defaultdict(list)
         parts = defaultdict(list)
-        for partner_units in mails:
-            if len(partner_units) == 1:
-                alone[self._template(partner_units[0])].append(partner_units[0])
+        for partner_dues in mails:
+            if len(partner_dues) == 1:
+                alone[self._template(partner_dues[0])].append(partner_dues[0])
             else:
-                for unit in partner_units:
-                    parts[self._template(unit)].append(unit)
-        context = {
-            "dunning_groups": groups,
-            "dunning_companies": companies,
-            "dunning_delivery": delivery,
-        }
+                for due in partner_dues:
+                    parts[self._template(due)].append(due)
         try:
             with self.env.cr.savepoint():
                 sent = []
-                for template, template_units in alone.items():
+                for template, template_dues in alone.items():
                     partners = self.env["res.partner"].union(
-                        *(unit.partner for unit in template_units)
+                        *(due.partner for due in template_dues)
                     )
                     queued = template.with_context(**context).send_mail_batch(partners.ids)
-                    sent += [
-                        (unit, mail) for unit, mail in zip(template_units, queued, strict=True)
-                    ]
+                    sent += list(zip(template_dues, queued, strict=True))
                 sent += self._send_merged(mails, parts, context)
         except Exception as error:  # noqa: BLE001 - any rendering error is reported
-            self._failed(units, error, today, origin, action_vals, move_vals)
+            recorder.failed(dues, error)
             return []
-        for unit, mail in sent:
-            self._sent(unit, mail, today, origin, action_vals, move_vals)
+        for due, mail in sent:
+            recorder.sent(due, mail)
         return sent
 
     @api.model
@@ -224,101 +206,131 @@ class AccountDunningDispatch(models.AbstractModel):
         if not parts:
             return []
         bodies = {}
-        for template, template_units in parts.items():
+        for template, template_dues in parts.items():
             records = (
-                self.env["res.partner"].union(*(unit.partner for unit in template_units))
+                self.env["res.partner"].union(*(due.partner for due in template_dues))
                 if template.model == "res.partner"
-                else self.env["account.move"].browse([unit.moves.id for unit in template_units])
+                else self.env["account.move"].browse([due.moves.id for due in template_dues])
             )
             rendered = template.with_context(dunning_part=True, **context)._render_field(
                 "body_html", records.ids, compute_lang=True
             )
-            for unit in template_units:
-                record_id = unit.partner.id if template.model == "res.partner" else unit.moves.id
-                bodies[id(unit)] = Markup(rendered[record_id])
-        merged = [partner_units for partner_units in mails if len(partner_units) > 1]
+            for due in template_dues:
+                record_id = due.partner.id if template.model == "res.partner" else due.moves.id
+                bodies[id(due)] = Markup(rendered[record_id])
+        merged = [partner_dues for partner_dues in mails if len(partner_dues) > 1]
         wrapper = self.env.ref("account_dunning_plans.mail_template_dunning_merged")
-        partners = self.env["res.partner"].union(*(units[0].partner for units in merged))
-        parts_of = {units[0].partner.id: [bodies[id(unit)] for unit in units] for units in merged}
+        partners = self.env["res.partner"].union(*(dues[0].partner for dues in merged))
+        parts_of = {dues[0].partner.id: [bodies[id(due)] for due in dues] for dues in merged}
         queued = wrapper.with_context(dunning_parts=parts_of, **context).send_mail_batch(
             partners.ids
         )
         mail_of = dict(zip(partners.ids, queued, strict=True))
-        return [(unit, mail_of[units[0].partner.id]) for units in merged for unit in units]
+        return [(due, mail_of[dues[0].partner.id]) for dues in merged for due in dues]
 
     @api.model
-    def _render_unit(self, unit, day):
-        """``(subject, body, recipients)`` of the mail ``unit`` (an e-mail step) would
+    def _render(self, due, day):
+        """``(subject, body, recipients)`` of the mail ``due`` (an e-mail step) would
         send on ``day``, rendered in the customer's language; nothing is sent."""
-        template = self._template(unit).with_context(dunning_date=str(day))
-        moves = unit.moves.with_context(dunning_date=str(day))
-        record = unit.partner if template.model == "res.partner" else moves
-        delivery = self._delivery({record: [unit]})
-        template = template.with_context(
-            dunning_delivery=delivery,
-            dunning_groups={unit.partner.id: self._group_values(unit._replace(moves=moves), day)},
-            dunning_companies={unit.partner.id: moves.company_id},
-        )
+        moves = due.moves.with_context(dunning_date=str(day))
+        due = due._replace(moves=moves)
+        template = self._template(due)
+        record = due.partner if template.model == "res.partner" else moves
+        template = template.with_context(**self._mail_context({record: [due]}, day))
         subject = template._render_field("subject", record.ids, compute_lang=True)[record.id]
         body = template._render_field("body_html", record.ids, compute_lang=True)[record.id]
-        recipients = self.env["account.dunning.delivery"]._unit_recipients(
-            unit.scope, unit.moves, unit.partner
+        recipients = self.env["account.dunning.facts"]._action_recipients(
+            due.scope, due.moves, due.partner
         )
         return subject, body, recipients
 
     @api.model
-    def _group_values(self, unit, today):
+    def _statement_values(self, due):
         """What a customer-level template shows: the invoices listed, each with its own
         level and days overdue, and the total due per currency."""
-        lines, totals = self._invoice_lines(unit.moves)
+        lines, totals = invoice_lines(due.moves)
         for line in lines:
-            line["level"] = unit.own_levels.get(line["move"].id, unit.decision.level)
+            line["level"] = due.own_levels.get(line["move"].id, due.decision.level)
         return {
             "lines": lines,
             "totals": totals,
-            "level": unit.decision.level,
-            "step": unit.plan.step_ids[unit.decision.step_index],
+            "level": due.decision.level,
+            "step": self._step(due),
         }
 
     @api.model
-    def _invoice_lines(self, moves):
-        """``(lines, totals)`` of a list of invoices in a mail or a letter: per invoice,
-        oldest due first, its days overdue and amount due (as of the context's
-        ``dunning_date``, else today); ``totals``: ``(currency, amount due)`` sorted by
-        currency."""
-        lines = []
-        totals = defaultdict(float)
-        for move in moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
-            lines.append(
-                {
-                    "move": move,
-                    "days_overdue": move.dunning_days_overdue,
-                    "amount_due": move.dunning_amount_due,
-                }
-            )
-            totals[move.currency_id] += move.dunning_amount_due
-        return lines, sorted(totals.items(), key=lambda item: item[0].name)
-
-    @api.model
-    def _unit_action_vals(self, unit, today, origin):
-        """Values of the action recording ``unit`` (state to do)."""
-        step = unit.plan.step_ids[unit.decision.step_index]
-        moves = unit.moves
+    def _action_vals(self, due, today, origin, note=False):
+        """Values of the action recording ``due`` (state to do)."""
+        step = self._step(due)
+        moves = due.moves
         currencies = moves.currency_id
         single = len(currencies) == 1
         return {
             "company_id": moves.company_id.id,
-            "plan_id": unit.plan.id,
+            "plan_id": due.plan.id,
             "step_id": step.id,
-            "partner_id": unit.partner.id,
+            "partner_id": due.partner.id,
             "move_ids": [Command.set(moves.ids)],
-            "level": unit.decision.level,
+            "level": due.decision.level,
             "channel": step.channel,
             "state": "todo",
             "origin": origin,
             "date": today,
-            "reason": unit.decision.reason,
+            "reason": due.decision.reason,
+            "note": note,
             # Amounts in several currencies do not add up: the list shows none then.
             "amount_residual": sum(moves.mapped("dunning_amount_due")) if single else 0.0,
             "currency_id": currencies.id if single else moves.company_id.currency_id.id,
         }
+
+
+class _Recorder:
+    """Collects, for one dispatch, the actions and the invoice state of the mails
+    queued or failed."""
+
+    def __init__(self, dispatch, today, origin, note, action_vals, move_vals):
+        self.dispatch = dispatch
+        self.today = today
+        self.origin = origin
+        self.note = note
+        self.action_vals = action_vals
+        self.move_vals = move_vals
+
+    def sent(self, due, mail):
+        """``due``'s mail was queued: its action, and its invoices' new level."""
+        vals = self.dispatch._action_vals(due, self.today, self.origin, self.note)
+        vals.update(
+            state="done",
+            mail_id=mail.id,
+            mail_message_id=mail.mail_message_id.id,
+            user_id=self.dispatch.env.uid if self.origin == "manual" else False,
+        )
+        self.action_vals.append(vals)
+        for move in due.moves:
+            vals = self.move_vals.setdefault(move, {})
+            # Restarted in this plan by this run (see _execute), or already in it.
+            restarted = vals.get("dunning_level_plan_id") == due.plan.id
+            same_plan = restarted or not (
+                move.dunning_level_plan_id and move.dunning_level_plan_id != due.plan
+            )
+            level = 0 if restarted else move.dunning_level
+            vals.update(
+                dunning_checked_date=self.today,
+                dunning_reason=due.decision.reason,
+                dunning_reason_detail=False,
+                dunning_level=level_reached(level, same_plan, due.decision.level),
+                dunning_level_plan_id=due.plan.id,
+                dunning_last_date=self.today,
+                dunning_next_date=due.decision.next_date or False,
+                dunning_promise_broken=False,
+            )
+
+    def failed(self, dues, error):
+        for due in dues:
+            vals = self.dispatch._action_vals(due, self.today, self.origin)
+            vals.update(state="failed", reason=r.SEND_FAILED, note=str(error))
+            self.action_vals.append(vals)
+            for move in due.moves:
+                self.move_vals.setdefault(move, {}).update(
+                    dunning_checked_date=self.today, dunning_reason=r.SEND_FAILED
+                )

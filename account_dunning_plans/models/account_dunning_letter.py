@@ -1,9 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import merge_pdf
 from odoo.tools.safe_eval import safe_eval, time
+
+from ..tools.statement import invoice_lines
 
 LETTER_REPORT = "account_dunning_plans.account_dunning_letter_report"
 
@@ -52,7 +54,7 @@ class AccountDunningLetter(models.AbstractModel):
             attachment = self.env["ir.attachment"].create(
                 {
                     "name": self.env._(
-                        "Dunning letters %(date)s.pdf", date=fields.Date.context_today(self)
+                        "Dunning letters %(date)s.pdf", date=letters[0].company_id._dunning_today()
                     ),
                     "raw": merge_pdf([content for content, _fmt, _attachment in documents]),
                     "mimetype": "application/pdf",
@@ -118,7 +120,7 @@ class AccountDunningLetter(models.AbstractModel):
         else:
             partner = action.partner_id
             recipient = partner.browse(partner.address_get(["invoice"])["invoice"])
-        lines, totals = self.env["account.dunning.dispatch"]._invoice_lines(moves)
+        lines, totals = invoice_lines(moves)
         company = action.company_id
         sender = " - ".join(
             filter(

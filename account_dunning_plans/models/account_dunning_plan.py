@@ -1,10 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from ..engine import Plan
 from .res_company import REPLY_TO_TYPES, SENDER_TYPES, check_sender, check_window
+
+# The company field holding its default plan of each level.
+DEFAULT_FIELDS = {
+    "invoice": "dunning_default_plan_id",
+    "customer": "dunning_default_customer_plan_id",
+}
 
 
 class AccountDunningPlan(models.Model):
@@ -37,7 +42,12 @@ class AccountDunningPlan(models.Model):
     )
     is_default = fields.Boolean(
         string="Default plan",
-        help="Posted customer invoices of the company get this plan unless one is set.",
+        compute="_compute_is_default",
+        inverse="_inverse_is_default",
+        search="_search_is_default",
+        help="The company's default plan of this level (set in the settings): posted "
+        "customer invoices get the invoice-level one unless a plan was set, customers "
+        "on 'Company default' the customer-level one.",
     )
     step_ids = fields.One2many("account.dunning.plan.step", "plan_id", string="Steps", copy=True)
     step_count = fields.Integer(compute="_compute_step_count")
@@ -93,11 +103,35 @@ class AccountDunningPlan(models.Model):
         for plan in self:
             plan.step_count = len(plan.step_ids)
 
+    @api.depends("scope", "company_id.dunning_default_plan_id")
+    @api.depends("company_id.dunning_default_customer_plan_id")
+    def _compute_is_default(self):
+        for plan in self:
+            plan.is_default = plan == plan.company_id._dunning_default_plan(plan.scope)
+
+    def _inverse_is_default(self):
+        for plan in self:
+            field = DEFAULT_FIELDS[plan.scope]
+            company = plan.company_id.sudo()
+            if plan.is_default:
+                company[field] = plan
+            elif company[field] == plan:
+                company[field] = False
+
+    def _search_is_default(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on the default plan."))
+        companies = self.env["res.company"].sudo().search([])
+        ids = (companies.dunning_default_plan_id | companies.dunning_default_customer_plan_id).ids
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", ids)]
+
     @api.depends("scope")
     def _compute_assign_model(self):
         for plan in self:
             plan.assign_model = "res.partner" if plan.scope == "customer" else "account.move"
 
+    @api.depends("scope")
     def _compute_invoice_count(self):
         data = dict(
             self.env["account.move"]._read_group(
@@ -110,27 +144,6 @@ class AccountDunningPlan(models.Model):
             plan.invoice_count = data.get(plan, 0)
 
     # == Constraints ==
-    @api.constrains("is_default", "scope", "company_id", "active")
-    def _check_single_default(self):
-        for plan in self.filtered(lambda p: p.is_default and p.active):
-            others = self.search_count(
-                [
-                    ("id", "!=", plan.id),
-                    ("is_default", "=", True),
-                    ("scope", "=", plan.scope),
-                    ("company_id", "=", plan.company_id.id),
-                ]
-            )
-            if others:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s already has a default %(scope)s plan: "
-                        "untick it there first.",
-                        company=plan.company_id.name,
-                        scope=dict(self._fields["scope"].selection)[plan.scope].lower(),
-                    )
-                )
-
     @api.constrains("scope")
     def _check_scope_templates(self):
         self.step_ids._check_mail_template()
@@ -178,10 +191,7 @@ class AccountDunningPlan(models.Model):
     @api.model
     def _get_default_plan(self, company, scope="invoice"):
         """The company's default plan of ``scope``, or an empty recordset."""
-        return self.search(
-            [("company_id", "=", company.id), ("scope", "=", scope), ("is_default", "=", True)],
-            limit=1,
-        )
+        return company._dunning_default_plan(scope)
 
     @api.model
     def _get_rules(self, company, scope):
@@ -194,6 +204,57 @@ class AccountDunningPlan(models.Model):
             ]
         )
         return list(plans)
+
+    @api.model
+    def _assign_invoice_plans(self, moves, force=False):
+        """Give ``moves`` the first invoice-level plan whose conditions they meet (by
+        sequence), else the company's default plan. Without ``force`` only invoices
+        without a plan are assigned; invoices of customers with a specific
+        customer-level plan stay at customer level unless a rule matches them."""
+        move_vals = {}
+        for company, company_moves in moves.grouped("company_id").items():
+            rules = self._get_rules(company, "invoice")
+            default = self._get_default_plan(company)
+            for move in company_moves:
+                if move.dunning_plan_id and not force:
+                    continue
+                plan = next((rule for rule in rules if rule._matches(move)), None)
+                if plan is None:
+                    customer = move.commercial_partner_id.with_company(company)
+                    at_customer_level = customer.dunning_plan_mode == "custom" and bool(
+                        customer.dunning_plan_id
+                    )
+                    plan = self.browse() if at_customer_level else default
+                if plan != move.dunning_plan_id:
+                    move_vals[move] = {"dunning_plan_id": plan.id}
+        moves._dunning_write(move_vals)
+
+    @api.model
+    def _customer_plan(self, partner, default=None, rules=None):
+        """The customer-level plan of ``partner``'s commercial entity in the company of
+        ``partner``'s environment (its ``company``).
+
+        On 'Company default', the first customer-level plan whose conditions the
+        customer meets, else the default plan. ``default`` and ``rules``: the company's
+        default plan and plans with conditions, when already known.
+        """
+        customer = partner.commercial_partner_id
+        if len(customer) != 1:
+            return self.browse()
+        mode = customer.dunning_plan_mode or "default"
+        if mode == "none":
+            return self.browse()
+        if mode == "custom" and customer.dunning_plan_id:
+            return customer.dunning_plan_id
+        company = customer.env.company
+        if rules is None:
+            rules = self._get_rules(company, "customer")
+        for plan in rules:
+            if plan._matches(customer):
+                return plan
+        if default is None:
+            default = self._get_default_plan(company, "customer")
+        return default
 
     def _parsed_domain(self):
         self.ensure_one()
@@ -250,19 +311,3 @@ class AccountDunningPlan(models.Model):
         if window_type == "none" or not company.dunning_window:
             return None
         return company.dunning_window_from, company.dunning_window_to
-
-    def _to_engine(self):
-        """The engine's view of this plan (active steps, in order)."""
-        self.ensure_one()
-        return Plan(
-            steps=tuple(step._to_engine() for step in self.step_ids),
-            logic=self.logic,
-            min_contact_delay=self.min_contact_delay,
-            business_days_only=self.business_days_only,
-            key=self.id,
-        )
-
-    @api.model
-    def _cron_process_dunning(self, batch_size=500):
-        """Nightly entry point: run the dunning job for today, every company."""
-        return self.env["account.move"]._dunning_run(batch_size=batch_size)

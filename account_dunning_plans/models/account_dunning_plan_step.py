@@ -2,10 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import Step
-
-# How a step reaches the customer (also on actions and simulations).
-CHANNELS = [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")]
+from ..tools.wording import CHANNELS
 
 
 class AccountDunningPlanStep(models.Model):
@@ -140,16 +137,6 @@ class AccountDunningPlanStep(models.Model):
                 )
 
     # == Business helpers ==
-    def _dunning_responsible(self, moves, customer):
-        """The user handling this step for ``moves`` of ``customer``."""
-        self.ensure_one()
-        if self.responsible_type == "user" and self.responsible_user_id:
-            return self.responsible_user_id
-        salesperson = self.env["account.dunning.delivery"]._salesperson(
-            self.plan_id.scope, moves, customer
-        )
-        return salesperson or moves[:1].create_uid
-
     def _dunning_template(self, moves):
         """The mail template for ``moves`` (the first one decides): the one of their
         payment method, else the step's."""
@@ -157,15 +144,3 @@ class AccountDunningPlanStep(models.Model):
         method = moves[:1].preferred_payment_method_line_id.payment_method_id
         line = self.template_ids.filtered(lambda line: line.payment_method_id == method)[:1]
         return line.mail_template_id if method and line else self.mail_template_id
-
-    def _to_engine(self):
-        """The engine's view of this step."""
-        self.ensure_one()
-        return Step(
-            delay=self.delay,
-            reference=self.delay_reference,
-            channel=self.channel,
-            automatic=self.automatic,
-            broken_promise=self.broken_promise,
-            key=self.id,
-        )

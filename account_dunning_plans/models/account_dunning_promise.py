@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from ..engine import BROKEN, KEPT, PARTIAL, promise_outcome
+from ..engine import BROKEN, KEPT, PARTIAL, promise_end, promise_outcome
 
 
 class AccountDunningPromise(models.Model):
@@ -110,14 +110,34 @@ class AccountDunningPromise(models.Model):
         promises = self.filtered(lambda promise: promise.state == "open")
         promises.write({"state": "cancel", "closed_date": fields.Date.context_today(self)})
         promises.move_id._dunning_write(
-            dict.fromkeys(
-                promises.move_id,
-                {"dunning_promise_date": False, "dunning_promise_amount": 0.0},
-            )
+            dict.fromkeys(promises.move_id, {"dunning_checked_date": False})
         )
 
-    def _dunning_evaluate(self, today):
-        """Close the open promises that are kept, partly kept or broken on ``today``.
+    # == Business methods ==
+    @api.model
+    def _record_for(self, moves, date, amount, note=False):
+        """Record the promise of ``amount`` by ``date`` on each of ``moves`` (the
+        invoice fields' inverse: a wizard, an import, an integration): it replaces an
+        open one that differs; no date and no amount cancel the open one."""
+        for move in moves:
+            current = move.dunning_promise_ids.filtered(lambda promise: promise.state == "open")
+            if date and amount:
+                if current and (current.date, current.amount) == (date, amount):
+                    continue
+                if move.state != "posted" or move.payment_state in ("paid", "reversed"):
+                    raise UserError(
+                        self.env._(
+                            "A payment promise needs an open posted invoice: %(invoice)s.",
+                            invoice=move.display_name,
+                        )
+                    )
+                self.create({"move_id": move.id, "date": date, "amount": amount, "note": note})
+            elif not date and not amount:
+                current.action_cancel()
+
+    def _evaluate(self, today):
+        """Close the open promises that are kept, partly kept or broken on ``today``
+        (:func:`..engine.promise.promise_outcome`).
 
         Broken and partly kept promises flag their invoice for the plan's
         broken-promise step and give its responsible an activity.
@@ -126,24 +146,38 @@ class AccountDunningPromise(models.Model):
         for promise in self.filtered(lambda promise: promise.state == "open"):
             move = promise.move_id
             paid = max(promise.residual_at_promise - move.amount_residual, 0.0)
-            grace = move.company_id.dunning_promise_grace_days
-            outcome = promise_outcome(promise.amount, paid, promise.date, grace, today)
+            until = promise_end(promise.date, move.company_id.dunning_promise_grace_days)
+            outcome = promise_outcome(promise.amount, paid, until, today)
             if not outcome:
                 continue
             state = {KEPT: "kept", PARTIAL: "partial", BROKEN: "broken"}[outcome]
             promise.write({"state": state, "amount_paid": paid, "closed_date": today})
             closed |= promise
-        if not closed:
-            return closed
         broken = closed.filtered(lambda promise: promise.state in ("partial", "broken"))
-        move_vals = {
-            move: {"dunning_promise_date": False, "dunning_promise_amount": 0.0}
-            for move in closed.move_id
-        }
+        broken.move_id._dunning_write(
+            dict.fromkeys(
+                broken.move_id, {"dunning_promise_broken": True, "dunning_checked_date": False}
+            )
+        )
         for promise in broken:
-            move_vals[promise.move_id]["dunning_promise_broken"] = True
-            move_vals[promise.move_id]["dunning_checked_date"] = False
-        closed.move_id._dunning_write(move_vals)
-        for promise in broken:
-            promise.move_id._dunning_broken_promise_activity(promise)
+            promise._schedule_broken_activity()
         return closed
+
+    def _schedule_broken_activity(self):
+        """Tell the invoice's responsible that this promise was broken."""
+        self.ensure_one()
+        move = self.move_id
+        user = move.invoice_user_id or move.create_uid
+        move.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Payment promise broken"),
+            note=self.env._(
+                "%(customer)s promised %(amount)s by %(date)s and paid %(paid)s. "
+                "Dunning resumes.",
+                customer=move.commercial_partner_id.display_name,
+                amount=move.currency_id.format(self.amount),
+                date=self.date,
+                paid=move.currency_id.format(self.amount_paid),
+            ),
+            user_id=user.id,
+        )

@@ -4,6 +4,8 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date
 
 from ..engine import reasons as r
+from ..engine import report_due, report_period_start
+from ..tools.wording import labels
 
 # Statuses of overdue invoices a credit controller must look at: a communication is
 # due or would be, and something keeps it from leaving.
@@ -14,7 +16,7 @@ ATTENTION_REASONS = (
     r.DISPUTED,
     r.STALE_BANK_DATA,
     r.UNMATCHED_PAYMENTS,
-    "send_failed",
+    r.SEND_FAILED,
 )
 
 
@@ -29,18 +31,15 @@ class AccountDunningReport(models.AbstractModel):
     _description = "Dunning report"
 
     @api.model
-    def _send_due_reports(self, today):
-        """Send the report of every company whose report is due on ``today``."""
-        domain = [
-            ("dunning_report_frequency", "in", ("daily", "weekly")),
-            ("dunning_report_user_ids.email", "!=", False),
-        ]
-        company_ids = self.env.context.get("dunning_company_ids")
-        if company_ids:
-            domain.append(("id", "in", company_ids))
-        companies = self.env["res.company"].sudo().search(domain)
-        for company in companies.filtered(lambda company: company._dunning_report_due(today)):
-            self._send(company, today)
+    def _send_due_reports(self, today, companies):
+        """Send the report of each of ``companies`` whose report is due on ``today``
+        (:func:`..engine.rules.report_due`)."""
+        for company in companies.sudo():
+            users = company.dunning_report_user_ids.filtered("email")
+            if users and report_due(
+                company.dunning_report_frequency, company.dunning_report_last_date, today
+            ):
+                self._send(company, today)
 
     @api.model
     def _send(self, company, today):
@@ -55,7 +54,9 @@ class AccountDunningReport(models.AbstractModel):
                     company=company.name,
                 )
             )
-        date_from = company._dunning_report_period_start(today)
+        date_from = report_period_start(
+            company.dunning_report_frequency, company.dunning_report_last_date, today
+        )
         mails = self.env["mail.mail"]
         for lang, lang_users in users.grouped(lambda user: user.lang or "en_US").items():
             report = self.with_context(lang=lang)
@@ -110,7 +111,7 @@ class AccountDunningReport(models.AbstractModel):
         )
         todo = Action.search(in_company + [("state", "=", "todo")])
         blocked = Move.search(
-            Move._dunning_open_domain()
+            self.env["account.dunning.facts"]._open_domain()
             + in_company
             + [
                 ("payment_state", "in", ("not_paid", "partial")),
@@ -119,12 +120,15 @@ class AccountDunningReport(models.AbstractModel):
             ],
             order="dunning_reason, commercial_partner_id, invoice_date_due",
         )
-        labels = Move._dunning_labels()
-        reasons = labels[0]
+        words = labels(env)
+        reasons = words[0]
         would = []
         if not company.dunning_enabled:
-            rows = Move.with_company(company)._dunning_simulate(
-                today, 1, company, assume_enabled=True
+            rows = (
+                env["account.dunning.forecast"]
+                .sudo()
+                .with_company(company)
+                ._simulate(today, 1, company, assume_enabled=True)
             )
             would = [row for row in rows if row["acts"]]
         subject = env._(
@@ -136,9 +140,9 @@ class AccountDunningReport(models.AbstractModel):
             "date_from": day(date_from),
             "date_to": day(today),
             "standby": not company.dunning_enabled,
-            "sent": [self._action_line(action, labels, link, amount, day) for action in sent],
-            "failed": [self._action_line(action, labels, link, amount, day) for action in failed],
-            "todo": [self._action_line(action, labels, link, amount, day) for action in todo],
+            "sent": [self._action_line(action, words, link, amount, day) for action in sent],
+            "failed": [self._action_line(action, words, link, amount, day) for action in failed],
+            "todo": [self._action_line(action, words, link, amount, day) for action in todo],
             "todo_url": f"{base_url}/odoo/action-account_dunning_plans."
             "account_dunning_action_action_todo",
             "not_sent": [
@@ -178,8 +182,8 @@ class AccountDunningReport(models.AbstractModel):
         }
 
     @api.model
-    def _action_line(self, action, labels, link, amount, day):
-        reasons, channels = labels
+    def _action_line(self, action, words, link, amount, day):
+        reasons, channels = words
         return {
             "date": day(action.date),
             "customer": action.partner_id.display_name,

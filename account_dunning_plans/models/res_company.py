@@ -1,11 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
-
-from ..engine import Policy
 
 SENDER_TYPES = [
     ("company", "Company e-mail"),
@@ -46,6 +44,18 @@ def check_window(env, hour_from, hour_to):
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    dunning_default_plan_id = fields.Many2one(
+        "account.dunning.plan",
+        string="Default invoice-level plan",
+        domain="[('scope', '=', 'invoice'), ('company_id', '=', id)]",
+        help="Posted customer invoices of the company get this plan unless one is set.",
+    )
+    dunning_default_customer_plan_id = fields.Many2one(
+        "account.dunning.plan",
+        string="Default customer-level plan",
+        domain="[('scope', '=', 'customer'), ('company_id', '=', id)]",
+        help="Customers on 'Company default' are reminded by this plan.",
+    )
     dunning_enabled = fields.Boolean(
         string="Dunning enabled",
         help="Off (stand-by): plans can be prepared and simulated, nothing is sent.",
@@ -54,10 +64,11 @@ class ResCompany(models.Model):
         help="Day dunning was last enabled; invoices already too old then are left out.",
     )
     dunning_reminder_interval = fields.Integer(
-        string="Days after a reminder sent by hand",
+        string="Days between two reminders of an invoice",
         default=7,
-        help="No automatic reminder for an invoice reminded by hand less than this "
-        "many days ago.",
+        help="No reminder for an invoice when one, sent by hand or not, went out less "
+        "than this many days ago (0: no such rule). The plan's minimum contact delay "
+        "still spaces its steps: the larger of the two applies.",
     )
     dunning_min_amount = fields.Monetary(
         string="Minimum amount due",
@@ -160,6 +171,26 @@ class ResCompany(models.Model):
                 company.dunning_reply_to_address,
             )
 
+    @api.constrains("dunning_default_plan_id", "dunning_default_customer_plan_id")
+    def _check_dunning_default_plans(self):
+        for company in self:
+            for scope, plan in (
+                ("invoice", company.dunning_default_plan_id),
+                ("customer", company.dunning_default_customer_plan_id),
+            ):
+                if plan and (plan.scope != scope or plan.company_id != company):
+                    raise ValidationError(
+                        self.env._(
+                            "%(plan)s cannot be the default %(scope)s plan of %(company)s: "
+                            "choose a plan of that level and company.",
+                            plan=plan.display_name,
+                            scope=dict(plan._fields["scope"]._description_selection(self.env))[
+                                scope
+                            ].lower(),
+                            company=company.name,
+                        )
+                    )
+
     @api.constrains("dunning_window", "dunning_window_from", "dunning_window_to")
     def _check_dunning_window(self):
         for company in self.filtered("dunning_window"):
@@ -168,10 +199,9 @@ class ResCompany(models.Model):
     # == CRUD ==
     def write(self, vals):
         if vals.get("dunning_enabled") and "dunning_activation_date" not in vals:
-            to_stamp = self.filtered(lambda company: not company.dunning_enabled)
-            if to_stamp:
-                super(ResCompany, to_stamp).write(
-                    {"dunning_activation_date": fields.Date.context_today(self)}
+            for company in self.filtered(lambda company: not company.dunning_enabled):
+                super(ResCompany, company).write(
+                    {"dunning_activation_date": company._dunning_today()}
                 )
         return super().write(vals)
 
@@ -183,49 +213,18 @@ class ResCompany(models.Model):
         return super().create(vals_list)
 
     # == Business helpers ==
-    def _dunning_bank_data_date(self):
-        """Date of the newest bank statement line of this company's bank journals."""
+    def _dunning_today(self):
+        """Today for this company's dunning: the date in the time zone of its
+        working-hours calendar (else of its address, else UTC), whoever asks: the
+        nightly job, the simulation, a person's action and the explanation."""
         self.ensure_one()
-        groups = (
-            self.env["account.bank.statement.line"]
-            .sudo()
-            ._read_group(
-                [("company_id", "=", self.id), ("journal_id.type", "=", "bank")],
-                aggregates=["date:max"],
-            )
-        )
-        return groups[0][0] if groups else None
+        tz = self.resource_calendar_id.tz or self.partner_id.tz or "UTC"
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(pytz.timezone(tz)).date()
 
-    def _dunning_policy(self):
-        """The engine's view of this company's dunning settings."""
+    def _dunning_default_plan(self, scope="invoice"):
+        """The default plan of ``scope`` ("invoice" or "customer"), possibly empty."""
         self.ensure_one()
-        bank_date = self._dunning_bank_data_date() if self.dunning_bank_max_age else None
-        return Policy(
-            enabled=self.dunning_enabled,
-            reminder_interval=self.dunning_reminder_interval,
-            min_amount=self.dunning_min_amount,
-            min_percentage=self.dunning_min_percentage,
-            max_age_at_activation=self.dunning_max_age_at_activation,
-            activation_date=self.dunning_activation_date,
-            bank_max_age=max(self.dunning_bank_max_age, 0),
-            bank_data_date=bank_date or None,
-        )
-
-    def _dunning_report_due(self, today):
-        """Whether this company's report goes out after the run of ``today``."""
-        self.ensure_one()
-        last = self.dunning_report_last_date
-        if self.dunning_report_frequency == "daily":
-            return not last or last < today
-        if self.dunning_report_frequency == "weekly":
-            return not last or (today - last).days >= 7
-        return False
-
-    def _dunning_report_period_start(self, today):
-        """First day the report of ``today`` covers: the day after the last report,
-        else one day (daily) or seven days (weekly) back."""
-        self.ensure_one()
-        last = self.dunning_report_last_date
-        if last and last < today:
-            return last + timedelta(days=1)
-        return today - timedelta(days=6 if self.dunning_report_frequency == "weekly" else 0)
+        if scope == "customer":
+            return self.dunning_default_customer_plan_id
+        return self.dunning_default_plan_id

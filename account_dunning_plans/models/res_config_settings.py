@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
-from .dunning_notify import success
+from ..tools.notify import success
 
 
 class ResConfigSettings(models.TransientModel):
@@ -49,46 +49,19 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_report_user_ids", readonly=False
     )
     dunning_default_plan_id = fields.Many2one(
-        "account.dunning.plan",
-        string="Default invoice-level plan",
-        compute="_compute_dunning_default_plans",
-        inverse="_inverse_dunning_default_plans",
-        domain="[('scope', '=', 'invoice'), ('company_id', '=', company_id)]",
+        related="company_id.dunning_default_plan_id",
         readonly=False,
+        domain="[('scope', '=', 'invoice'), ('company_id', '=', company_id)]",
     )
     dunning_default_customer_plan_id = fields.Many2one(
-        "account.dunning.plan",
-        string="Default customer-level plan",
-        compute="_compute_dunning_default_plans",
-        inverse="_inverse_dunning_default_plans",
-        domain="[('scope', '=', 'customer'), ('company_id', '=', company_id)]",
+        related="company_id.dunning_default_customer_plan_id",
         readonly=False,
+        domain="[('scope', '=', 'customer'), ('company_id', '=', company_id)]",
     )
-
-    @api.depends("company_id")
-    def _compute_dunning_default_plans(self):
-        Plan = self.env["account.dunning.plan"]
-        for settings in self:
-            settings.dunning_default_plan_id = Plan._get_default_plan(settings.company_id)
-            settings.dunning_default_customer_plan_id = Plan._get_default_plan(
-                settings.company_id, "customer"
-            )
-
-    def _inverse_dunning_default_plans(self):
-        Plan = self.env["account.dunning.plan"]
-        for settings in self:
-            for scope, plan in (
-                ("invoice", settings.dunning_default_plan_id),
-                ("customer", settings.dunning_default_customer_plan_id),
-            ):
-                current = Plan._get_default_plan(settings.company_id, scope)
-                if current != plan:
-                    current.is_default = False
-                    plan.is_default = True
 
     def action_dunning_send_report(self):
         """Send the dunning report now (settings saved first), covering the period since
         the last report."""
         self.ensure_one()
-        self.env["account.dunning.report"]._send(self.company_id, fields.Date.context_today(self))
+        self.env["account.dunning.report"]._send(self.company_id, self.company_id._dunning_today())
         return success(self.env._("Dunning report queued."), close=True)

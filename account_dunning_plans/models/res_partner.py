@@ -2,7 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .dunning_explanation import as_html
+from ..tools.explanation import as_html
+from .account_dunning_pause_mixin import PAUSE_FIELDS
 
 PLAN_MODES = [
     ("default", "Company default"),
@@ -12,7 +13,8 @@ PLAN_MODES = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "account.dunning.pause.mixin"]
 
     dunning_plan_mode = fields.Selection(
         PLAN_MODES,
@@ -77,38 +79,14 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_dunning_explanation(self):
-        Move = self.env["account.move"]
-        today = fields.Date.context_today(self)
+        Explanation = self.env["account.dunning.explanation"]
         for partner in self:
-            commercial = partner.commercial_partner_id
-            moves = Move
-            if isinstance(commercial.id, int):
-                moves = Move.search(
-                    Move._dunning_open_domain()
-                    + [
-                        ("commercial_partner_id", "=", commercial.id),
-                        ("company_id", "=", self.env.company.id),
-                        ("payment_state", "in", ("not_paid", "partial")),
-                    ]
-                )
-            if not moves:
-                partner.dunning_explanation = as_html([self.env._("No open invoice to remind.")])
-                continue
-            explained, groups, grouped = moves._dunning_explain(today)
-            lines = list(groups.get((commercial.id, self.env.company.id), []))
-            for move in moves:
-                if move.id in grouped:
-                    continue
-                sentences = explained.get(move.id, [])
-                lines.append(
-                    self.env._(
-                        "%(invoice)s: %(status)s",
-                        invoice=move.name,
-                        status=" ".join(sentences[:3]),
-                    )
-                )
+            lines = [self.env._("No open invoice to remind.")]
+            if isinstance(partner.commercial_partner_id.id, int):
+                lines = Explanation._explain_customer(partner, self.env.company)
             partner.dunning_explanation = as_html(lines)
 
+    @api.depends("commercial_partner_id")
     def _compute_dunning_invoice_plan_count(self):
         counts = dict(
             self.env["account.move"]._read_group(
@@ -126,6 +104,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_invoice_plan_count = counts.get(partner.commercial_partner_id, 0)
 
+    @api.depends("commercial_partner_id")
     def _compute_dunning_promise_counts(self):
         counts = {
             (partner, state): count
@@ -142,6 +121,7 @@ class ResPartner(models.Model):
                 (commercial, "broken"), 0
             ) + counts.get((commercial, "partial"), 0)
 
+    @api.depends("commercial_partner_id")
     def _compute_dunning_action_count(self):
         counts = dict(
             self.env["account.dunning.action"]._read_group(
@@ -177,36 +157,17 @@ class ResPartner(models.Model):
         if self.dunning_plan_id:
             self.dunning_plan_mode = "custom"
 
-    def _dunning_mail_value(self, key):
-        """For the dunning templates: ``partner_to``, ``email_from``, ``reply_to`` or
-        ``salutation`` of this record's reminder mail."""
+    @api.private
+    def dunning_mail_value(self, key):
+        """One value of this customer's reminder mail, for mail templates; see
+        ``account.dunning.delivery._mail_value`` for the keys."""
         self.ensure_one()
         return self.env["account.dunning.delivery"]._mail_value(self, key)
 
-    def _dunning_customer_plan(self, default=None, rules=None):
-        """The customer-level plan of this commercial entity in the current company.
-
-        On 'Company default', the first customer-level plan whose conditions the
-        customer meets, else the default plan. ``default`` and ``rules``: the company's
-        default plan and plans with conditions, when already known.
-        """
-        Plan = self.env["account.dunning.plan"]
-        partner = self.commercial_partner_id
-        if len(partner) != 1:
-            return Plan
-        mode = partner.dunning_plan_mode or "default"
-        if mode == "none":
-            return Plan
-        if mode == "custom" and partner.dunning_plan_id:
-            return partner.dunning_plan_id
-        if rules is None:
-            rules = Plan._get_rules(self.env.company, "customer")
-        for plan in rules:
-            if plan._matches(partner):
-                return plan
-        if default is None:
-            default = Plan._get_default_plan(self.env.company, "customer")
-        return default
+    def _dunning_customer_plan(self):
+        """The customer-level plan of this commercial entity in the current company
+        (``account.dunning.plan._customer_plan``)."""
+        return self.env["account.dunning.plan"]._customer_plan(self)
 
     def write(self, vals):
         if vals.get("dunning_plan_id"):
@@ -221,15 +182,13 @@ class ResPartner(models.Model):
                 )
             if "dunning_plan_mode" not in vals:
                 vals = dict(vals, dunning_plan_mode="custom")
-        if vals.get("dunning_paused") is False:
-            vals = dict(vals, dunning_pause_until=False, dunning_pause_reason=False)
-        pause_fields = {"dunning_paused", "dunning_pause_until", "dunning_pause_reason"}
-        if not pause_fields & set(vals):
+        vals = self._dunning_pause_vals(vals)
+        if not PAUSE_FIELDS & set(vals):
             return super().write(vals)
         before = {partner: partner.dunning_paused for partner in self}
         result = super().write(vals)
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
-            message = self.env["account.move"]._dunning_pause_message_for(partner, before[partner])
+            message = partner._dunning_pause_message(before[partner])
             if message:
                 partner.message_post(body=message)
         return result
@@ -247,7 +206,7 @@ class ResPartner(models.Model):
 
     # == Actions ==
     def action_dunning_pause(self):
-        """Open the pause wizard for these customers."""
+        """Open the pause dialog for these customers."""
         return self.env["account.dunning.pause"]._open_for(self.commercial_partner_id)
 
     def action_dunning_resume(self):

@@ -107,7 +107,7 @@ class DunningCommon(AccountTestInvoicingCommon):
     def run_job(self, day, **kwargs):
         """Run the nightly job on ``day``; returns ``{move: decision}``."""
         with freeze_time(day):
-            results = self.env["account.dunning.plan"]._cron_process_dunning(**kwargs)
+            results = self.env["account.dunning.run"]._cron_process_dunning(**kwargs)
         return {move: decision for move, _plan, decision in results}
 
     def run_days(self, start, end, invoice):

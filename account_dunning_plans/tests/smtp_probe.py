@@ -90,7 +90,7 @@ def scenario(env, live_port, down_port):
 
 def run(env, invoices, server, live_port):
     """The night's job, then the mail queue: down, retried, back, and again."""
-    env["account.dunning.plan"]._cron_process_dunning()
+    env["account.dunning.run"]._cron_process_dunning()
     actions = env["account.dunning.action"].search([("move_ids", "in", invoices.ids)])
     mails = actions.mail_id
 

@@ -23,10 +23,21 @@ class TestAccountMoveDunning(DunningCommon):
         self.assertFalse(bill.dunning_plan_id)
 
     def test_single_default_plan(self):
-        with self.assertRaises(ValidationError):
-            self.create_plan([(5, "first")], is_default=True)
+        """One default plan per level, held by the company: ticking another one makes it
+        the default instead; a plan of another level cannot be the default."""
+        other = self.create_plan([(5, "first")], is_default=True)
+        self.assertEqual(self.company.dunning_default_plan_id, other)
+        self.assertFalse(self.plan.is_default)
+        Plan = self.env["account.dunning.plan"]
+        defaults = Plan.search([("is_default", "=", True), ("company_id", "=", self.company.id)])
+        self.assertEqual(defaults, other)
         customer_plan = self.create_plan([(5, "customer")], is_default=True, scope="customer")
         self.assertTrue(customer_plan.is_default)
+        self.assertEqual(self.company.dunning_default_customer_plan_id, customer_plan)
+        with self.assertRaises(ValidationError):
+            self.company.dunning_default_plan_id = customer_plan
+        other.is_default = False
+        self.assertFalse(self.company.dunning_default_plan_id)
 
     def test_default_plans_from_the_settings(self):
         other = self.create_plan([(5, "first")], name="Other")
@@ -68,6 +79,67 @@ class TestAccountMoveDunning(DunningCommon):
         )
         self.assertEqual((invoice.dunning_level, invoice.dunning_last_date), (1, date(2026, 3, 4)))
         self.assertIn(mail.mail_message_id, invoice.message_ids)
+
+    def click_send_now(self, invoice, day, confirm=False):
+        """Click "Send reminder now" on ``day``; ``confirm``: tick every hold of the
+        dialog and send. Returns the dialog (None when it sent at once)."""
+        with freeze_time(day):
+            result = invoice.action_dunning_send_now()
+            if result.get("res_model") != "account.dunning.send":
+                return None
+            dialog = self.env["account.dunning.send"].browse(result["res_id"])
+            if confirm:
+                dialog.hold_ids.confirmed = True
+                dialog.action_send()
+            return dialog
+
+    def test_send_now_asks_before_going_through_a_hold(self):
+        """A disputed, promised or paused invoice is not reminded by hand without the
+        user confirming each reason; the action notes them."""
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        invoice.write({"dunning_disputed": True, "dunning_paused": True})
+        dialog = self.click_send_now(invoice, "2026-03-20")
+        self.assertEqual(dialog.hold_ids.mapped("reason"), ["disputed", "paused"])
+        self.assertFalse(self.mails_of(invoice))
+        with freeze_time("2026-03-20"), self.assertRaisesRegex(UserError, "Tick each reason"):
+            dialog.hold_ids[0].confirmed = True
+            dialog.action_send()
+        self.assertFalse(self.mails_of(invoice))
+        # Bypassing the dialog sends nothing either.
+        with freeze_time("2026-03-20"), self.assertRaisesRegex(UserError, "confirm first"):
+            self.env["account.dunning.run"]._send_now(invoice, confirmed=("disputed",))
+        self.click_send_now(invoice, "2026-03-20", confirm=True)
+        self.assertEqual(len(self.mails_of(invoice)), 1)
+        action = invoice.dunning_action_ids
+        self.assertEqual((action.origin, action.state, action.level), ("manual", "done", 2))
+        self.assertIn("Dunning paused", action.note)
+        self.assertIn("Disputed", action.note)
+
+    def test_three_clicks_do_not_reach_the_final_notice(self):
+        """Clicking again the same day asks first (already reminded today, contact
+        delay, seven days between reminders); never the same step twice a day."""
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        self.assertIsNone(self.click_send_now(invoice, "2026-03-20"))
+        self.assertEqual(invoice.dunning_level, 2)
+        dialog = self.click_send_now(invoice, "2026-03-20")
+        self.assertEqual(
+            dialog.hold_ids.mapped("reason"),
+            ["already_today", "contact_delay", "recent_reminder"],
+        )
+        self.assertEqual(dialog.step, "Step 3")
+        self.assertEqual(len(self.mails_of(invoice)), 1)
+        self.assertEqual(invoice.dunning_level, 2)
+
+    def test_same_step_never_twice_a_day(self):
+        """A letter to-do created today for a step: sending that step again is refused."""
+        plan = self.create_plan([(0, None, {"channel": "letter"}), (5, "first")])
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), dunning_plan_id=plan.id)
+        self.assertEqual(self.run_job(date(2026, 3, 10))[invoice].outcome, "todo")
+        with freeze_time("2026-03-10"), self.assertRaisesRegex(UserError, "already executed"):
+            invoice.action_dunning_send_now()
+        # The next day, it is a hold (the to-do waits), not a refusal.
+        dialog = self.click_send_now(invoice, "2026-03-11")
+        self.assertEqual(dialog.hold_ids.mapped("reason"), ["todo_pending"])
 
     def test_send_now_errors(self):
         invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))

@@ -127,6 +127,7 @@ class TestDunningCron(DunningCommon):
         self.assertEqual(invoice.dunning_level, 2)
 
     def test_one_step_a_day_even_without_contact_delay(self):
+        self.company.dunning_reminder_interval = 0
         plan = self.create_plan([(0, "first"), (0, "second")], min_contact_delay=0)
         invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), dunning_plan_id=plan.id)
         self.assertTrue(self.run_job(date(2026, 3, 12))[invoice].acts)

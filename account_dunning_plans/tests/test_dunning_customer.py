@@ -110,6 +110,7 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual(list(rows), [older.name, other.name])
 
     def test_catch_up_and_contact_delay_at_customer_level(self):
+        self.company.dunning_reminder_interval = 0  # the plan's contact delay alone
         late = self.grouped_invoice(date(2026, 1, 1), date(2026, 1, 15))
         sent = self.run_days(date(2026, 3, 2), date(2026, 3, 20), late)
         self.assertEqual(
@@ -195,7 +196,7 @@ class TestDunningCustomerLevel(DunningCommon):
         )
         moved.dunning_plan_id = self.plan
         kept.dunning_plan_id = contextual
-        results = self.run_job(date(2026, 3, 9))  # 36 days overdue, 6 days after the last mail
+        results = self.run_job(date(2026, 3, 10))  # 37 days overdue, 7 days after the last mail
         # Standard: the first step after the (obsolete) courtesy reminder.
         self.assertEqual(results[moved].step_index, 1)
         self.assertEqual(moved.dunning_level, 2)
@@ -206,12 +207,20 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual(len(self.customer_mails(self.grouped)), 3)
 
     def test_switch_waits_for_the_contact_delay(self):
+        """Moved to another plan, the invoice starts afresh, but the reminders it got
+        still space the next one: seven days for the invoice, the plan's contact delay
+        (five) for the customer."""
         moved = self.grouped_invoice(date(2026, 1, 20), date(2026, 2, 1))
         self.run_job(date(2026, 3, 3))
         moved.dunning_plan_id = self.plan
         results = self.run_job(date(2026, 3, 5))
-        self.assertEqual(results[moved].reason, "contact_delay")
+        self.assertEqual(results[moved].reason, "recent_reminder")
         self.assertEqual(moved.dunning_level, 0)  # starts afresh in the invoice plan
+        self.assertEqual(results[moved].next_date, date(2026, 3, 10))
+        self.company.dunning_reminder_interval = 0
+        moved.dunning_checked_date = False
+        results = self.run_job(date(2026, 3, 5))
+        self.assertEqual(results[moved].reason, "contact_delay")
         self.assertEqual(results[moved].next_date, date(2026, 3, 8))
 
     def test_switch_to_a_manual_step(self):
@@ -221,7 +230,7 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertEqual(moved.dunning_level, 2)
         call = self.create_plan([(10, None, {"channel": "manual"})], name="Call")
         moved.dunning_plan_id = call
-        self.assertEqual(self.run_job(date(2026, 3, 9))[moved].outcome, "todo")
+        self.assertEqual(self.run_job(date(2026, 3, 10))[moved].outcome, "todo")
         self.assertEqual((moved.dunning_level, moved.dunning_level_plan_id), (0, call))
         todo = moved.dunning_action_ids.filtered(lambda action: action.state == "todo")
         self.assertEqual(todo.plan_id, call)

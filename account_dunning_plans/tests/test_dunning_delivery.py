@@ -17,7 +17,7 @@ class TestDunningDelivery(DunningCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Delivery = cls.env["account.dunning.delivery"]
+        cls.Facts = cls.env["account.dunning.facts"]
         cls.controller = new_test_user(
             cls.env,
             login="dunning_controller",
@@ -63,20 +63,20 @@ class TestDunningDelivery(DunningCommon):
 
     def job_at(self, moment):
         with freeze_time(moment):
-            results = self.env["account.dunning.plan"]._cron_process_dunning()
+            results = self.env["account.dunning.run"]._cron_process_dunning()
         return {move: decision for move, _plan, decision in results}
 
     # == Recipients ==
     def test_recipient_order(self):
-        self.assertEqual(self.Delivery._recipients(self.acme), self.jane)
-        self.assertEqual(self.Delivery._recipients(self.acme, self.john), self.jane)
+        self.assertEqual(self.Facts._recipients(self.acme), self.jane)
+        self.assertEqual(self.Facts._recipients(self.acme, self.john), self.jane)
         self.jane.email = False
-        self.assertEqual(self.Delivery._recipients(self.acme, self.john), self.boss)
+        self.assertEqual(self.Facts._recipients(self.acme, self.john), self.boss)
         self.boss.dunning_contact = False
-        self.assertEqual(self.Delivery._recipients(self.acme, self.john), self.john)
-        self.assertEqual(self.Delivery._recipients(self.acme, self.acme), self.acme)
+        self.assertEqual(self.Facts._recipients(self.acme, self.john), self.john)
+        self.assertEqual(self.Facts._recipients(self.acme, self.acme), self.acme)
         self.acme.email = False
-        self.assertFalse(self.Delivery._recipients(self.acme, self.acme))
+        self.assertFalse(self.Facts._recipients(self.acme, self.acme))
 
     def test_mail_goes_to_the_billing_contact_else_a_todo(self):
         invoice = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1), partner=self.acme)

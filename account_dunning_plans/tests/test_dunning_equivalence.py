@@ -142,7 +142,7 @@ class TestSimulationEquivalence(DunningCommon):
                     self.apply_event(invoices[index], kind, day, days)
             self.env.flush_all()
             with freeze_time(day):
-                rows = self.env["account.move"]._dunning_simulate(day, 1)
+                rows = self.env["account.dunning.forecast"]._simulate(day, 1)
             predicted = sorted(
                 (tuple(sorted(row["invoices"])), row["step"], row["outcome"])
                 for row in rows

@@ -49,10 +49,11 @@ class TestDunningFollowup(DunningCommon):
         self.assertEqual(results[invoice].reason, "paused")
         self.assertEqual(invoice.dunning_next_date, date(2026, 4, 1))
         self.assertFalse(self.mails_of(invoice))
-        # On its end date: resumed, one step, then spaced by the contact delay (no burst).
-        sent = self.run_days(date(2026, 4, 1), date(2026, 4, 12), invoice)
+        # On its end date: resumed, one step, then spaced by the larger of the contact
+        # delay (5 days) and the company's interval between reminders (7): no burst.
+        sent = self.run_days(date(2026, 4, 1), date(2026, 4, 16), invoice)
         self.assertEqual(
-            sent, [(date(2026, 4, 1), 1), (date(2026, 4, 6), 2), (date(2026, 4, 11), 3)]
+            sent, [(date(2026, 4, 1), 1), (date(2026, 4, 8), 2), (date(2026, 4, 15), 3)]
         )
         self.assertFalse(invoice.dunning_paused)
         self.assertIn("Dunning resumed: the pause reached its end date.", self.messages(invoice))

@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.tests import freeze_time, tagged
 
 from ..engine import reasons
-from ..models.dunning_reasons import REASON_SELECTION
+from ..tools.wording import REASON_SELECTION
 from .common import DunningCommon
 
 DAY = date(2026, 3, 20)  # first reminder (+10) of invoices due on 2026-03-10
@@ -19,17 +19,17 @@ class TestDunningReasons(DunningCommon):
         return self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), **vals)
 
     def assertReason(self, invoice, outcome, reason):
-        decision = self.run_job(DAY).get(invoice)
-        if decision is None:  # not looked at by the job: explain it directly
-            decision = invoice._dunning_decide(DAY)[0][2]
+        """The job of DAY looks at ``invoice``, decides so and records the reason."""
+        decision = self.run_job(DAY)[invoice]
         self.assertEqual((decision.outcome, decision.reason), (outcome, reason))
+        self.assertEqual(invoice.dunning_reason, reason)
         self.assertFalse(self.mails_of(invoice))
         return decision
 
     def test_every_reason_is_worded(self):
-        """Each code the engine can return has its wording in the shared selection."""
+        """Each code the shell can record is the engine's, and is worded."""
         worded = {code for code, _label in REASON_SELECTION}
-        self.assertEqual(worded, set(reasons.ALL_REASONS) | {"send_failed"})
+        self.assertEqual(worded, set(reasons.ALL_REASONS))
 
     def test_reference_sends(self):
         invoice = self.invoice()
@@ -75,13 +75,22 @@ class TestDunningReasons(DunningCommon):
         self.assertTrue(self.run_job(date(2026, 3, 17))[invoice].acts)
 
     def test_contact_delay(self):
+        """The plan's contact delay and seed 000's seven days between two reminders of
+        an invoice, sent by hand or not: the larger spacing applies."""
         plan = self.create_plan([(0, "first"), (1, "second")], min_contact_delay=5)
         invoice = self.invoice(dunning_plan_id=plan.id)
         self.assertTrue(self.run_job(date(2026, 3, 10))[invoice].acts)
         decision = self.run_job(date(2026, 3, 12))[invoice]
         self.assertEqual(
+            (decision.reason, decision.next_date), ("recent_reminder", date(2026, 3, 17))
+        )
+        self.company.dunning_reminder_interval = 0
+        invoice.dunning_checked_date = False
+        decision = self.run_job(date(2026, 3, 12))[invoice]
+        self.assertEqual(
             (decision.reason, decision.next_date), ("contact_delay", date(2026, 3, 15))
         )
+        self.assertEqual(len(self.mails_of(invoice)), 1)
 
     def test_too_old_at_activation(self):
         with freeze_time("2026-03-19"):
@@ -96,11 +105,15 @@ class TestDunningReasons(DunningCommon):
         invoice = self.create_invoice(date(2026, 3, 15), date(2026, 3, 10))
         self.assertReason(invoice, "skip", "post_factum")
 
-    def test_opening_balance_and_not_invoice(self):
+    def test_opening_balance_is_seen_and_skipped(self):
+        """An opening balance (a receivable of a miscellaneous entry) is looked at by the
+        job, which records why it is never reminded; a refund and a draft are not
+        receivables to remind, and the job does not look at them."""
         entry = self.env["account.move"].create(
             {
                 "move_type": "entry",
                 "date": "2026-01-01",
+                "journal_id": self.company_data["default_journal_misc"].id,
                 "line_ids": [
                     Command.create(
                         {
@@ -119,14 +132,17 @@ class TestDunningReasons(DunningCommon):
             }
         )
         entry.action_post()
-        self.assertEqual(entry._dunning_decide(DAY)[0][2].reason, "opening_balance")
+        self.assertReason(entry, "skip", "opening_balance")
+        self.assertFalse(entry.dunning_action_ids)
         refund = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), move_type="out_refund")
-        self.assertFalse(refund.dunning_plan_id)
-        self.assertEqual(refund._dunning_decide(DAY)[0][2].reason, "not_invoice")
         draft = self.env["account.move"].create(
             {"move_type": "out_invoice", "partner_id": self.customer.id}
         )
-        self.assertEqual(draft._dunning_decide(DAY)[0][2].reason, "not_posted")
+        results = self.run_job(date(2026, 3, 21))
+        self.assertEqual(results[entry].reason, "opening_balance")
+        self.assertNotIn(refund, results)
+        self.assertNotIn(draft, results)
+        self.assertFalse(refund.dunning_reason or draft.dunning_reason)
 
     def test_no_plan(self):
         invoice = self.invoice()

@@ -66,8 +66,8 @@ class TestDunningReport(DunningCommon):
         self.assertIn("Next: step 'Step 4' (E-mail) on 04/19/2026.", why)
         self.assertIn("Its delay: 45 days after the due date (03/01/2026), so 04/15/2026.", why)
         self.assertIn(
-            "Not before 04/19/2026: a reminder was sent by hand on 04/12/2026 and the "
-            "company waits 7 days after one.",
+            "Not before 04/19/2026: the invoice was last reminded on 04/12/2026 and the "
+            "company waits 7 days between two reminders of an invoice.",
             why,
         )
         # The explanation and the job agree on the date.
@@ -253,7 +253,7 @@ class TestDunningReport(DunningCommon):
         held = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1), partner=self.blocked)
         disputed = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1))
         disputed.dunning_disputed = True
-        rows = self.env["account.move"]._dunning_simulate(date(2026, 3, 11))
+        rows = self.env["account.dunning.forecast"]._simulate(date(2026, 3, 11))
         reasons = {row["invoices"][0]: row["reason_label"] for row in rows if not row["acts"]}
         self.assertEqual(
             [reasons[invoice.name] for invoice in (small, late, old, held, disputed)],
@@ -278,7 +278,8 @@ class TestDunningReport(DunningCommon):
             date(2026, 2, 1), date(2026, 2, 20), partner=gamma, dunning_plan_id=plan.id
         )
         paused.write({"dunning_paused": True, "dunning_pause_until": date(2026, 3, 10)})
-        rows = self.env["account.move"]._dunning_simulate(date(2026, 3, 6), 10)
+        self.company.dunning_reminder_interval = 0  # the plan's spacing alone
+        rows = self.env["account.dunning.forecast"]._simulate(date(2026, 3, 6), 10)
         acted = sorted(
             (row["date"], row["invoices"][0], row["step"]) for row in rows if row["acts"]
         )

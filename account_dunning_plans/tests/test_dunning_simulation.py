@@ -1,16 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The simulation predicts the job exactly, and changes nothing; the shell command."""
 
+import json
 import subprocess
 import sys
 from datetime import date, timedelta
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
-from ..cli.dunning import format_table
+from ..cli.dunning import build_parser, execute, format_table, render
 from .common import DunningCommon
 
 
@@ -68,7 +69,7 @@ class TestDunningSimulation(DunningCommon):
             self.env["account.dunning.action"].search_count([]),
             invoices.read(["dunning_level", "dunning_reason", "dunning_checked_date"]),
         )
-        predicted = acted(self.env["account.move"]._dunning_simulate(start, days))
+        predicted = acted(self.env["account.dunning.forecast"]._simulate(start, days))
         self.env.flush_all()
         self.assertEqual(
             before,
@@ -83,7 +84,7 @@ class TestDunningSimulation(DunningCommon):
         for offset in range(days):
             day = start + timedelta(days=offset)
             # The simulation of day D predicts exactly what the job then does on D.
-            today = acted(self.env["account.move"]._dunning_simulate(day, 1))
+            today = acted(self.env["account.dunning.forecast"]._simulate(day, 1))
             self.run_job(day)
             actions = self.env["account.dunning.action"].search([("date", "=", day)])
             real = {
@@ -99,7 +100,7 @@ class TestDunningSimulation(DunningCommon):
     def test_rows_explain_what_is_not_sent(self):
         invoices = self.make_invoices()
         invoices[0].dunning_blocked = True
-        rows = self.env["account.move"]._dunning_simulate(date(2026, 3, 9))
+        rows = self.env["account.dunning.forecast"]._simulate(date(2026, 3, 9))
         row = next(row for row in rows if row["invoices"] == [invoices[0].name])
         self.assertEqual((row["acts"], row["reason"]), (False, "invoice_blocked"))
         self.assertEqual(row["reason_label"], "Invoice set to 'do not remind automatically'")
@@ -114,7 +115,7 @@ class TestDunningSimulation(DunningCommon):
         )
         action = wizard.action_simulate()
         lines = self.env["account.dunning.simulation.line"].search(action["domain"])
-        rows = self.env["account.move"]._dunning_simulate(date(2026, 3, 2), 10)
+        rows = self.env["account.dunning.forecast"]._simulate(date(2026, 3, 2), 10)
         self.assertEqual(len(lines), len(rows))
         self.assertEqual(
             {(line.date, line.step) for line in lines.filtered("will_send")},
@@ -124,11 +125,50 @@ class TestDunningSimulation(DunningCommon):
         with self.assertRaises(UserError):
             self.env["account.dunning.simulation"].create({"days": 0})
 
-    def test_cli_run_rows(self):
+    def command(self, *args):
+        """``odoo-bin dunning ARGS`` on this test's data (in-process, same cursor):
+        ``(rows, printed)``."""
+        parsed = build_parser().parse_args(args)
+        day = date.fromisoformat(parsed.date) if parsed.date else None
+        # As the command does: the superuser, every company.
+        rows = execute(self.env(user=SUPERUSER_ID, context={}), parsed, day)
+        return rows, render(rows, parsed)
+
+    def test_command_simulates_this_database(self):
         invoices = self.make_invoices()
-        rows = self.env["account.move"]._dunning_cli_run(date(2026, 3, 2), self.company)
+        rows, printed = self.command("simulate", "--date", "2026-03-09", "--days", "10", "--json")
+        self.assertEqual(
+            [(row["date"], row["invoices"], row["step"]) for row in rows if row["acts"]],
+            [
+                (row["date"], row["invoices"], row["step"])
+                for row in self.env["account.dunning.forecast"]._simulate(date(2026, 3, 9), 10)
+                if row["acts"]
+            ],
+        )
+        self.assertTrue(any(row["acts"] for row in rows))
+        self.assertEqual(
+            {name for row in rows for name in row["invoices"]}, set(invoices.mapped("name"))
+        )
+        self.assertIn(invoices[0].name, printed)
+        self.assertFalse(invoices.dunning_action_ids, "a simulation changes nothing")
+        _rows, table = self.command(
+            "simulate", "--date", "2026-03-09", "--company", self.company.name
+        )
+        self.assertIn("Grouped Co", table)
+        with self.assertRaisesRegex(LookupError, "no company 'No such company'"):
+            self.command("simulate", "--company", "No such company")
+
+    def test_command_runs_the_job(self):
+        invoices = self.make_invoices()
+        rows, printed = self.command(
+            "run", "--date", "2026-03-02", "--company", str(self.company.id)
+        )
         self.assertEqual(len(rows), len(invoices))
         self.assertTrue(invoices.dunning_action_ids)
+        self.assertIn(invoices[0].name, printed)
+        rows, printed = self.command("run", "--date", "2026-03-02")
+        self.assertEqual(rows, [])
+        self.assertIn("Nothing left to do for this day", printed)
 
 
 @tagged("post_install", "-at_install")
@@ -159,13 +199,14 @@ class TestDunningCommand(TransactionCase):
         self.assertEqual(result.returncode, 0)
         self.assertIn("simulate", result.stdout)
 
-    def test_simulate_on_this_database(self):
+    def test_command_opens_a_database(self):
+        """The command end to end in its own process: it opens the database and prints
+        (what it prints is tested in-process: another process cannot see a test's
+        data, which is never committed)."""
         result = self.command("simulate", "-d", self.env.cr.dbname, "--json", "--days", "2")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertTrue(result.stdout.strip().startswith("["))
-        result = self.command("simulate", "-d", self.env.cr.dbname, "--assume-enabled")
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertNotIn("Traceback", result.stderr)
+        self.assertIsInstance(json.loads(result.stdout), list)
         result = self.command("simulate", "-d", self.env.cr.dbname, "--company", "No such company")
         self.assertEqual(result.returncode, 1)
         self.assertIn("no company 'No such company'", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)

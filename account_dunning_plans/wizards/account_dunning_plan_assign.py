@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.dunning_notify import success
+from ..tools.notify import success
 
 
 class AccountDunningPlanAssign(models.TransientModel):

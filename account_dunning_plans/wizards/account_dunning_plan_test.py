@@ -8,9 +8,9 @@ from odoo.exceptions import UserError
 
 from ..engine import Customer, forecast
 from ..engine import reasons as r
-from ..models.account_dunning_plan_step import CHANNELS
-from ..models.account_move import Unit
-from ..models.dunning_notify import success
+from ..tools.action_due import ActionDue
+from ..tools.notify import success
+from ..tools.wording import labels
 
 # Days the test looks ahead: a plan's last step rarely comes later.
 HORIZON = 400
@@ -41,7 +41,9 @@ class AccountDunningPlanTest(models.TransientModel):
         string="Customer",
         domain="[('is_company', '=', True)]",
     )
-    date = fields.Date(string="From", required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        string="From", required=True, default=lambda self: self.env.company._dunning_today()
+    )
     line_ids = fields.One2many("account.dunning.plan.test.line", "test_id", readonly=True)
     message = fields.Char(readonly=True)
 
@@ -65,16 +67,16 @@ class AccountDunningPlanTest(models.TransientModel):
         partner = moves.commercial_partner_id[:1]
         lines = []
         first_reason = None
-        for day, statuses, units in forecast(customer, self.date, HORIZON):
+        for day, statuses, actions in forecast(customer, self.date, HORIZON):
             if first_reason is None:
                 first_reason = next(iter(statuses.values()))[1] if statuses else None
-            for unit in units:
-                lines.append(self._line_values(day, partner, unit, by_id))
+            for action in actions:
+                lines.append(self._line_values(day, partner, action, by_id))
             if all(decision.outcome in (r.SKIP, r.DONE) for _p, decision in statuses.values()):
                 break
         self.message = False
         if not lines and first_reason is not None:
-            reasons = moves._dunning_labels()[0]
+            reasons = labels(self.env)[0]
             self.message = self.env._(
                 "Nothing would be sent: %(reason)s.",
                 reason=reasons.get(first_reason.reason, first_reason.reason),
@@ -123,7 +125,7 @@ class AccountDunningPlanTest(models.TransientModel):
     def _facts(self):
         """The open invoices concerned and the engine's customer under this plan."""
         plan = self.plan_id
-        Move = self.env["account.move"]
+        Facts = self.env["account.dunning.facts"]
         if plan.scope == "invoice":
             if not self.move_id:
                 raise UserError(self.env._("Choose an invoice to test this plan on."))
@@ -131,14 +133,7 @@ class AccountDunningPlanTest(models.TransientModel):
         else:
             if not self.partner_id:
                 raise UserError(self.env._("Choose a customer to test this plan on."))
-            moves = Move.search(
-                Move._dunning_open_domain()
-                + [
-                    ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
-                    ("company_id", "=", plan.company_id.id),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ]
-            )
+            moves = Facts._customer_open_moves(self.partner_id, plan.company_id)
             if not moves:
                 raise UserError(
                     self.env._(
@@ -148,20 +143,20 @@ class AccountDunningPlanTest(models.TransientModel):
                     )
                 )
         company = moves.company_id
-        stats = moves._dunning_action_stats()
-        customer_facts = moves._dunning_customer_stats()[
-            (moves.commercial_partner_id.id, company.id)
-        ]
+        stats = Facts._action_stats(moves, self.date)
+        customer_facts = Facts._customer_stats(moves)[(moves.commercial_partner_id.id, company.id)]
         facts = [
             # The test ignores safety checks: they hold a plan, they do not change it.
             replace(
-                move._dunning_facts(self.date, stats, plan, customer_facts),
+                Facts._invoice(move, self.date, stats, plan, customer_facts),
                 unmatched_payments=False,
             )
             for move in moves
         ]
-        policy = replace(company._dunning_policy(), enabled=True, bank_max_age=0)
-        engine_plan = plan._to_engine()
+        policy = replace(
+            self.env["account.dunning.policy"]._policy(company), enabled=True, bank_max_age=0
+        )
+        engine_plan = self.env["account.dunning.policy"]._plan(plan)
         partner = moves.commercial_partner_id
         if plan.scope == "invoice":
             customer = Customer(policy=policy, own=((engine_plan, facts[0]),))
@@ -175,48 +170,29 @@ class AccountDunningPlanTest(models.TransientModel):
             )
         return moves, customer
 
-    def _line_values(self, day, partner, unit, by_id):
+    def _line_values(self, day, partner, action, by_id):
         plan = self.plan_id
-        step = plan.step_ids[unit.decision.step_index]
+        step = plan.step_ids[action.decision.step_index]
         moves = (
             self.env["account.move"]
-            .union(*(by_id[key] for key in unit.keys))
+            .union(*(by_id[key] for key in action.keys))
             .sorted(lambda move: (move.invoice_date_due or move.date, move.id))
         )
-        record_unit = Unit(partner, plan, unit.decision, moves, unit.own_levels, unit.scope)
+        due = ActionDue(partner, plan, action.decision, moves, action.own_levels, action.scope)
         values = {
             "test_id": self.id,
             "date": day,
             "step_id": step.id,
             "channel": step.channel,
-            "level": unit.decision.level,
-            "outcome": unit.decision.outcome,
+            "level": action.decision.level,
+            "outcome": action.decision.outcome,
             "invoices": ", ".join(moves.mapped("name")),
         }
-        if unit.decision.outcome == r.SEND:
-            subject, body, recipients = self.env["account.dunning.dispatch"]._render_unit(
-                record_unit, day
-            )
+        if action.decision.outcome == r.SEND:
+            subject, body, recipients = self.env["account.dunning.dispatch"]._render(due, day)
             values.update(
                 subject=subject,
                 body_html=Markup(body),
                 recipient=", ".join(filter(None, recipients.mapped("email"))),
             )
         return values
-
-
-class AccountDunningPlanTestLine(models.TransientModel):
-    _name = "account.dunning.plan.test.line"
-    _description = "Step of a dunning plan test"
-    _order = "date, id"
-
-    test_id = fields.Many2one("account.dunning.plan.test", required=True, ondelete="cascade")
-    date = fields.Date()
-    step_id = fields.Many2one("account.dunning.plan.step", string="Step")
-    channel = fields.Selection(CHANNELS)
-    level = fields.Integer()
-    outcome = fields.Selection([("send", "Sent automatically"), ("todo", "To-do for a person")])
-    invoices = fields.Char()
-    recipient = fields.Char()
-    subject = fields.Char()
-    body_html = fields.Html(string="Mail", sanitize=False)

@@ -3,9 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
-from ..models.account_dunning_plan_step import CHANNELS
-from ..models.dunning_notify import success
-from ..models.dunning_reasons import REASON_SELECTION
+from ..tools.notify import success
+from ..tools.wording import labels
 
 
 class AccountDunningSimulation(models.TransientModel):
@@ -14,7 +13,7 @@ class AccountDunningSimulation(models.TransientModel):
     _name = "account.dunning.simulation"
     _description = "Dunning simulation"
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env.company._dunning_today())
     days = fields.Integer(string="Number of days", required=True, default=1)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -100,7 +99,7 @@ class AccountDunningSimulation(models.TransientModel):
         """What the PDF and the mail show: every line, customer by customer and level by
         level, in the context's language."""
         self.ensure_one()
-        reasons, channels = self.env["account.move"]._dunning_labels()
+        reasons, channels = labels(self.env)
         lines = self.line_ids.sorted(
             lambda line: (line.date, line.customer or "", line.level, not line.will_send, line.id)
         )
@@ -134,11 +133,9 @@ class AccountDunningSimulation(models.TransientModel):
         """Run the simulation (no side effect) and store its rows as lines."""
         self.ensure_one()
         rows = (
-            self.env["account.move"]
+            self.env["account.dunning.forecast"]
             .with_company(self.company_id)
-            ._dunning_simulate(
-                self.date, self.days, self.company_id, assume_enabled=self.assume_enabled
-            )
+            ._simulate(self.date, self.days, self.company_id, assume_enabled=self.assume_enabled)
         )
         self.line_ids.unlink()
         self.env["account.dunning.simulation.line"].create(
@@ -163,44 +160,3 @@ class AccountDunningSimulation(models.TransientModel):
                 for row in rows
             ]
         )
-
-
-class AccountDunningSimulationLine(models.TransientModel):
-    _name = "account.dunning.simulation.line"
-    _description = "Dunning simulation line"
-    _order = "date, customer, will_send desc, id"
-
-    simulation_id = fields.Many2one(
-        "account.dunning.simulation", required=True, ondelete="cascade", index=True
-    )
-    date = fields.Date()
-    customer = fields.Char()
-    invoices = fields.Char()
-    plan = fields.Char()
-    step = fields.Char()
-    channel = fields.Selection(CHANNELS)
-    will_send = fields.Boolean(string="Will act")
-    reason = fields.Selection(REASON_SELECTION)
-    recipient = fields.Char()
-    amount = fields.Float(digits="Account")
-    currency = fields.Char(string="Currency code")
-    currency_id = fields.Many2one("res.currency")
-    level = fields.Integer()
-    next_date = fields.Date(string="Next date")
-
-    def _simulation(self):
-        """The simulation shown: that of the selected lines, else the list's."""
-        simulation = self.simulation_id[:1] or self.env["account.dunning.simulation"].browse(
-            self.env.context.get("dunning_simulation_id")
-        )
-        if not simulation.exists():
-            raise UserError(self.env._("Run the simulation again: this one has expired."))
-        return simulation
-
-    def action_print(self):
-        """List header button: the PDF of the simulation shown."""
-        return self._simulation().action_print()
-
-    def action_send_by_email(self):
-        """List header button: mail the simulation shown to the current user."""
-        return self._simulation().action_send_by_email()

@@ -53,7 +53,7 @@ def _base_line(env, why):
 
 
 def _timing_lines(env, why, plan):
-    """The rules that set the step's day: delay, spacing, week-end, contextual start."""
+    """The rules that set the step's day: delay, spacing, day off, contextual start."""
     lines = []
     if why.contextual_start:
         lines.append(
@@ -74,8 +74,8 @@ def _timing_lines(env, why, plan):
     elif why.rule == r.RECENT_REMINDER:
         lines.append(
             env._(
-                "Not before %(date)s: a reminder was sent by hand on %(last)s and the "
-                "company waits %(days)s days after one.",
+                "Not before %(date)s: the invoice was last reminded on %(last)s and the "
+                "company waits %(days)s days between two reminders of an invoice.",
                 date=_date(env, why.earliest),
                 last=_date(env, why.rule_from),
                 days=plan.company_id.dunning_reminder_interval,
@@ -84,7 +84,12 @@ def _timing_lines(env, why, plan):
     elif why.rule == r.ALREADY_TODAY:
         lines.append(env._("The customer was already reminded today."))
     if why.weekend:
-        lines.append(env._("Nothing is sent on week-ends: moved to the next business day."))
+        lines.append(
+            env._(
+                "Nothing is sent on days off (week-ends, public holidays): moved to the "
+                "next working day."
+            )
+        )
     return lines
 
 

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Wording of the engine's reason codes, as a selection shared by every model.
+"""Wording of the engine's reason codes and of the channels, as selections shared by
+every model.
 
 The codes come from :mod:`..engine.reasons`; this is the only place they are worded.
 """
@@ -7,9 +8,7 @@ The codes come from :mod:`..engine.reasons`; this is the only place they are wor
 from ..engine import reasons as r
 
 REASON_SELECTION = [
-    (r.NOT_INVOICE, "Not a posted customer invoice"),
     (r.OPENING_BALANCE, "Receivable from a miscellaneous entry (opening balance)"),
-    (r.NOT_POSTED, "Invoice not posted"),
     (r.PAID, "Paid"),
     (r.IN_PAYMENT, "In payment"),
     (r.NO_PLAN, "No dunning plan"),
@@ -23,9 +22,9 @@ REASON_SELECTION = [
     (r.DISPUTED, "Disputed: not reminded until the dispute is closed"),
     (r.NOT_DUE, "Next step not due yet"),
     (r.CONTACT_DELAY, "Last reminder too recent (plan's minimum contact delay)"),
-    (r.RECENT_REMINDER, "A reminder was sent by hand recently (company interval)"),
+    (r.RECENT_REMINDER, "Invoice reminded recently (company interval between reminders)"),
     (r.ALREADY_TODAY, "Already reminded today"),
-    (r.WEEKEND, "Week-end: nothing is sent"),
+    (r.WEEKEND, "Not a working day: nothing is sent"),
     (r.TODO_PENDING, "Waiting for a person to handle a to-do"),
     (r.STALE_BANK_DATA, "Held: bank data too old (the customer may have paid)"),
     (r.UNMATCHED_PAYMENTS, "Held: the customer has payments or credits not matched yet"),
@@ -37,5 +36,16 @@ REASON_SELECTION = [
     (r.NO_EMAIL, "No e-mail address for the customer"),
     (r.BROKEN_PROMISE, "Payment promise broken"),
     (r.PLAN_COMPLETED, "Every step of the plan was executed"),
-    ("send_failed", "Sending failed"),
+    (r.SEND_FAILED, "Sending failed"),
 ]
+
+# How a step reaches the customer (also on actions and simulations).
+CHANNELS = [("email", "E-mail"), ("letter", "Postal letter"), ("manual", "Manual task")]
+
+
+def labels(env):
+    """``(reasons, channels)``: code -> wording, in ``env``'s language."""
+    return (
+        dict(env["account.move"]._fields["dunning_reason"]._description_selection(env)),
+        dict(env["account.dunning.plan.step"]._fields["channel"]._description_selection(env)),
+    )

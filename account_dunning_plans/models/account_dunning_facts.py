@@ -1,0 +1,341 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from dataclasses import replace
+
+from odoo import api, models
+
+from ..engine import Contact, Customer, Invoice, recipients
+from ..engine.installments import amount_to_remind
+from ..engine.promise import promise_end
+
+
+class AccountDunningFacts(models.AbstractModel):
+    """Records become the engine's value objects (:mod:`..engine.facts`): receivables,
+    whole customers and their contacts (a company's settings and plans:
+    ``account.dunning.policy``).
+
+    Everything the engine decides on is read here, in batches, and nothing else: the
+    nightly run, the manual send, the forecast and the explanation all see the same
+    facts. It reads records and never writes them.
+    """
+
+    _name = "account.dunning.facts"
+    _description = "Dunning facts"
+
+    # == Which receivables ==
+    @api.model
+    def _open_domain(self):
+        """Receivables the dunning looks at (of the companies in context key
+        ``dunning_company_ids``, if given): posted customer invoices still open, or
+        whose dunning state must be cleared, and miscellaneous entries with an open
+        customer receivable (opening balances), which are skipped with their reason."""
+        company_ids = self.env.context.get("dunning_company_ids")
+        return ([("company_id", "in", company_ids)] if company_ids else []) + [
+            ("state", "=", "posted"),
+            "|",
+            "&",
+            ("move_type", "=", "out_invoice"),
+            "|",
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("dunning_next_date", "!=", False),
+            "&",
+            "&",
+            ("move_type", "=", "entry"),
+            ("journal_id.type", "=", "general"),
+            (
+                "line_ids",
+                "any",
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("partner_id", "!=", False),
+                ],
+            ),
+        ]
+
+    @api.model
+    def _customer_open_moves(self, partner, company):
+        """The open customer invoices of ``partner`` (a commercial entity) in ``company``."""
+        return self.env["account.move"].search(
+            self._open_domain()
+            + [
+                ("move_type", "=", "out_invoice"),
+                ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
+
+    # == Recipients ==
+    @api.model
+    def _recipients(self, customer, invoice_contact=None):
+        """Contacts of ``customer`` (a commercial entity) a reminder goes to, in the
+        engine's order (:func:`..engine.delivery.recipients`); empty: no e-mail.
+        ``invoice_contact``: the contact an invoice was addressed to, if any."""
+        customer = customer.commercial_partner_id
+        if not customer:
+            return self.env["res.partner"]
+        partners = customer | customer.child_ids.filtered("active")
+        if invoice_contact and invoice_contact.commercial_partner_id == customer:
+            partners |= invoice_contact
+        contacts = [
+            Contact(
+                partner.id,
+                email=bool(partner.email_normalized),
+                customer=partner == customer,
+                invoice_address=partner.type == "invoice",
+                dunning_contact=partner.dunning_contact,
+            )
+            for partner in partners
+        ]
+        keys = recipients(contacts, invoice_contact.id if invoice_contact else None)
+        return self.env["res.partner"].browse(keys).with_prefetch(partners._prefetch_ids)
+
+    @api.model
+    def _action_recipients(self, scope, moves, customer):
+        """Recipients of an action: an invoice-level reminder knows the invoice's contact."""
+        if scope == "invoice":
+            return self._recipients(customer, moves[:1].partner_id)
+        return self._recipients(customer)
+
+    # == Invoices ==
+    @api.model
+    def _amount_due(self, move, today):
+        """``(due date, amount due, amount due in company currency)`` of ``move`` to
+        remind on ``today``: for an invoice paid in installments, its overdue
+        installments (:func:`..engine.installments.amount_to_remind`)."""
+        due_date = move.invoice_date_due or move.invoice_date or move.date
+        terms = move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        if move.move_type == "entry":
+            # An opening balance is never reminded: what it owes, as of its date.
+            terms = terms.filtered(lambda line: line.amount_residual > 0)
+            return (
+                due_date,
+                sum(terms.mapped("amount_residual_currency")),
+                sum(terms.mapped("amount_residual")),
+            )
+        installments = (
+            amount_to_remind(
+                [
+                    (
+                        line.date_maturity or due_date,
+                        line.amount_residual_currency,
+                        line.amount_residual,
+                    )
+                    for line in terms
+                ],
+                today,
+            )
+            if len(terms) > 1
+            else None
+        )
+        return installments or (due_date, move.amount_residual, abs(move.amount_residual_signed))
+
+    @api.model
+    def _action_stats(self, moves, today):
+        """Per invoice id: ``last_reminder_date`` (its last reminder done, by hand or
+        not, any plan), ``open_todo`` (a to-do waits) and ``acted_today`` (steps with
+        an action today)."""
+        stats = defaultdict(
+            lambda: {"last_reminder_date": None, "open_todo": False, "acted_today": set()}
+        )
+        if not moves.ids:
+            return stats
+        groups = (
+            self.env["account.dunning.action"]
+            .sudo()
+            ._read_group(
+                [("move_ids", "in", moves.ids), ("state", "in", ("todo", "done"))],
+                groupby=["move_ids", "state", "date:day", "step_id"],
+            )
+        )
+        for move, state, day, step in groups:
+            move_stats = stats[move.id]
+            if state == "todo":
+                move_stats["open_todo"] = True
+            elif not move_stats["last_reminder_date"] or day > move_stats["last_reminder_date"]:
+                move_stats["last_reminder_date"] = day
+            if day == today and step:
+                move_stats["acted_today"].add(step.id)
+        return stats
+
+    @api.model
+    def _customer_stats(self, moves):
+        """Per ``(commercial partner id, company id)`` of ``moves``: the last
+        communication to the customer (any plan, any level) and the names of the
+        payments and credits not yet matched on their receivable account (only for
+        companies holding reminders on them)."""
+        stats = defaultdict(lambda: {"last_date": None, "unmatched": []})
+        partners = moves.commercial_partner_id
+        companies = moves.company_id
+        if not moves:
+            return stats
+        groups = (
+            self.env["account.dunning.action"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "in", companies.ids),
+                    ("state", "=", "done"),
+                ],
+                groupby=["partner_id", "company_id"],
+                aggregates=["date:max"],
+            )
+        )
+        for partner, company, last in groups:
+            stats[(partner.id, company.id)]["last_date"] = last
+        holding = companies.filtered("dunning_block_unmatched_payments")
+        if holding:
+            groups = (
+                self.env["account.move.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "child_of", partners.ids),
+                        ("company_id", "in", holding.ids),
+                        ("account_type", "=", "asset_receivable"),
+                        ("parent_state", "=", "posted"),
+                        ("reconciled", "=", False),
+                        ("amount_residual", "<", 0),
+                    ],
+                    groupby=["partner_id", "company_id"],
+                    aggregates=["move_id:recordset"],
+                )
+            )
+            for partner, company, unmatched in groups:
+                names = stats[(partner.commercial_partner_id.id, company.id)]["unmatched"]
+                names += [name for name in unmatched.mapped("name") if name not in names]
+        return stats
+
+    @api.model
+    def _invoice(self, move, today, stats, plan, customer):
+        """The engine's view of ``move`` about to be decided by ``plan`` on ``today``.
+
+        ``stats``: :meth:`_action_stats`; ``customer``: the customer's facts
+        (:meth:`_customer_stats`). The level, its plan and the open promise are given
+        as they are: the engine decides what they mean under ``plan``.
+        """
+        move_stats = stats[move.id]
+        due_date, residual, residual_company = self._amount_due(move, today)
+        promise = move.dunning_promise_ids.filtered(lambda p: p.state == "open")[:1]
+        return Invoice(
+            due_date=due_date,
+            invoice_date=move.invoice_date or move.date,
+            amount_total=move.amount_total,
+            amount_residual=residual,
+            amount_residual_company=residual_company,
+            kind="entry" if move.move_type == "entry" else "invoice",
+            payment_state=move.payment_state,
+            level=move.dunning_level,
+            level_plan=move.dunning_level_plan_id.id or None,
+            last_date=move.dunning_last_date or None,
+            last_reminder_date=move_stats["last_reminder_date"],
+            entry_date=move.dunning_entry_date or None,
+            blocked=move.dunning_blocked,
+            customer_blocked=move.commercial_partner_id.dunning_blocked,
+            has_email=bool(
+                self._action_recipients(plan.scope or "invoice", move, move.commercial_partner_id)
+            ),
+            open_todo=move_stats["open_todo"],
+            customer_last_date=customer["last_date"],
+            unmatched_payments=bool(customer["unmatched"]),
+            disputed=move.dunning_disputed,
+            paused=move.dunning_paused,
+            pause_until=move.dunning_pause_until or None,
+            promise_until=(
+                promise_end(promise.date, move.company_id.dunning_promise_grace_days)
+                if promise
+                else None
+            ),
+            promise_amount=promise.amount if promise else None,
+            promise_paid=max(promise.residual_at_promise - move.amount_residual, 0.0)
+            if promise
+            else 0.0,
+            promise_broken=move.dunning_promise_broken,
+            acted_today=frozenset(move_stats["acted_today"]),
+            key=move.id,
+        )
+
+    # == Customers ==
+    @api.model
+    def _customers(self, moves, today, assume_enabled=False):
+        """The engine's view of the customers of ``moves`` on ``today``.
+
+        Yields ``((commercial partner, {plan id: plan record}), Customer)`` for each
+        customer and company, with all the facts the engine needs; ``moves`` should
+        hold every open invoice of those customers. A miscellaneous entry is a
+        customer of its own, without plan (the engine skips it). With
+        ``assume_enabled``, companies in stand-by are seen as if dunning were enabled
+        (what the job will do once it is).
+        """
+        stats = self._action_stats(moves, today)
+        customers = self._customer_stats(moves)
+        # Installments are read from the receivable lines: load them all at once.
+        moves.line_ids.account_id.mapped("account_type")
+        moves.commercial_partner_id.mapped("dunning_pause_until")  # customers' pauses too
+        moves.commercial_partner_id.child_ids.mapped("email_normalized")  # their contacts
+        moves.dunning_promise_ids.mapped("state")  # their promises
+        Plan = self.env["account.dunning.plan"]
+        engine_plans = {}
+        companies = {}
+
+        def engine_plan(plan, calendar):
+            if plan not in engine_plans:
+                engine_plans[plan] = (
+                    self.env["account.dunning.policy"]._plan(plan, calendar) if plan else None
+                )
+            return engine_plans[plan]
+
+        for (company, partner), group in moves.grouped(
+            lambda move: (move.company_id, move.commercial_partner_id)
+        ).items():
+            if company not in companies:
+                policy = self.env["account.dunning.policy"]._policy(company)
+                if assume_enabled:
+                    policy = replace(policy, enabled=True)
+                companies[company] = (
+                    policy,
+                    self.env["account.dunning.policy"]._work_calendar(company),
+                    Plan._get_default_plan(company, "customer"),
+                    Plan._get_rules(company, "customer"),
+                )
+            policy, calendar, default, rules = companies[company]
+            facts_of = customers[(partner.id, company.id)]
+            entries = group.filtered(lambda move: move.move_type == "entry")
+            for entry in entries:
+                facts = self._invoice(entry, today, stats, Plan, facts_of)
+                yield (partner, {None: Plan}), Customer(policy=policy, own=((None, facts),))
+            group -= entries
+            if not group:
+                continue
+            own = group.filtered("dunning_plan_id")
+            covered = group - own
+            plan = Plan
+            if covered:
+                plan = Plan._customer_plan(partner.with_company(company), default, rules)
+            records = {None: Plan, plan.id or None: plan}
+            records.update({move.dunning_plan_id.id: move.dunning_plan_id for move in own})
+            yield (
+                (partner, records),
+                Customer(
+                    policy=policy,
+                    own=tuple(
+                        (
+                            engine_plan(move.dunning_plan_id, calendar),
+                            self._invoice(move, today, stats, move.dunning_plan_id, facts_of),
+                        )
+                        for move in own
+                    ),
+                    plan=engine_plan(plan, calendar),
+                    covered=tuple(
+                        self._invoice(move, today, stats, plan, facts_of) for move in covered
+                    ),
+                    paused=partner.dunning_paused,
+                    pause_until=partner.dunning_pause_until or None,
+                    key=(partner.id, company.id),
+                ),
+            )

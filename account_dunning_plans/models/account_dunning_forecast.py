@@ -1,0 +1,105 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+from ..engine import forecast
+from ..tools.wording import labels
+
+
+class AccountDunningForecast(models.AbstractModel):
+    """What the nightly job will do, with no side effect at all: the simulation screen,
+    the periodic report (in stand-by) and ``odoo-bin dunning simulate`` read it.
+
+    The very same facts (``account.dunning.facts``) and decisions (the engine's
+    ``forecast``) as the job, assuming nothing is paid and nobody acts meanwhile.
+    """
+
+    _name = "account.dunning.forecast"
+    _description = "Dunning forecast"
+
+    @api.model
+    def _simulate(self, day=None, days=1, companies=None, assume_enabled=False):
+        """What the nightly job would do from ``day`` (default: each company's today)
+        for ``days`` days, with no mail, no action and no write. With
+        ``assume_enabled``, companies in stand-by are simulated as if dunning were
+        enabled.
+
+        Returns one row (a dict, see :meth:`_row`) per communication or to-do due on
+        each day, and on the first day one row per receivable that gets nothing, with
+        the reason.
+        """
+        Facts = self.env["account.dunning.facts"]
+        companies = companies or self.env.companies
+        Move = self.env["account.move"]
+        rows = []
+        words = labels(self.env)
+        for company in companies:
+            start = day or company._dunning_today()
+            moves = Move.search(
+                Facts._open_domain() + [("company_id", "=", company.id)], order="id"
+            )
+            by_id = {move.id: move for move in moves}
+            for (partner, plans), customer in Facts._customers(moves, start, assume_enabled):
+                for current, statuses, actions in forecast(customer, start, days):
+                    for action in actions:
+                        plan = plans[action.plan_key]
+                        invoices = moves.browse(action.keys).with_prefetch(moves._prefetch_ids)
+                        rows.append(
+                            self._row(
+                                current,
+                                partner,
+                                invoices,
+                                plan,
+                                action.decision,
+                                words,
+                                step=plan.step_ids[action.decision.step_index],
+                                scope=action.scope,
+                            )
+                        )
+                    if current != start:
+                        continue
+                    for key, (plan, decision) in statuses.items():
+                        if not decision.acts:
+                            rows.append(
+                                self._row(
+                                    current,
+                                    partner,
+                                    by_id[key],
+                                    plans[plan.key if plan else None],
+                                    decision,
+                                    words,
+                                )
+                            )
+        return sorted(rows, key=lambda row: (row["date"], row["customer"], not row["acts"]))
+
+    @api.model
+    def _row(self, day, partner, invoices, plan, decision, words=None, step=None, scope=None):
+        """One simulation (or command line run) row: the ``decision`` taken on ``day``
+        for ``invoices`` of ``partner`` under ``plan``; ``step`` and ``scope`` when it
+        acts. ``words``: :func:`..tools.wording.labels`, when already known."""
+        currencies = invoices.currency_id
+        reasons, channels = words or labels(self.env)
+        recipient = (
+            self.env["account.dunning.facts"]._action_recipients(scope, invoices, partner)
+            if step
+            else None
+        )
+        return {
+            "date": day,
+            "company": invoices.company_id[:1].name,
+            "customer": partner.display_name,
+            "invoices": invoices.mapped("name"),
+            "plan": plan.name or "",
+            "step": step.name if step else "",
+            "channel": step.channel if step else "",
+            "channel_label": channels[step.channel] if step else "",
+            "level": decision.level,
+            "acts": decision.acts,
+            "outcome": decision.outcome,
+            "reason": decision.reason,
+            "reason_label": reasons.get(decision.reason, decision.reason),
+            "recipient": ", ".join(filter(None, recipient.mapped("email"))) if recipient else "",
+            "amount": sum(invoices.mapped("dunning_amount_due")) if len(currencies) == 1 else None,
+            "currency": currencies.name if len(currencies) == 1 else "",
+            "currency_id": currencies.id if len(currencies) == 1 else False,
+            "next_date": decision.next_date,
+        }

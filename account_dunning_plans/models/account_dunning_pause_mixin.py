@@ -1,0 +1,56 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+PAUSE_FIELDS = {"dunning_paused", "dunning_pause_until", "dunning_pause_reason"}
+
+
+class AccountDunningPauseMixin(models.AbstractModel):
+    """A dunning pause, shared by invoices and customers: until a date (excluded) or
+    until resumed by hand, with a reason. Resuming clears the date and reason, and
+    every change is posted in the record's chatter."""
+
+    _name = "account.dunning.pause.mixin"
+    _description = "Dunning pause"
+
+    # == Fields ==
+    dunning_paused = fields.Boolean(string="Dunning paused", copy=False)
+    dunning_pause_until = fields.Date(
+        string="Paused until",
+        copy=False,
+        help="The pause ends by itself on this day; empty: until resumed by hand.",
+    )
+    dunning_pause_reason = fields.Char(string="Pause reason", copy=False)
+
+    # == Business methods ==
+    @api.model
+    def _dunning_pause_vals(self, vals):
+        """``vals`` completed for a write: resuming clears the end date and reason."""
+        if vals.get("dunning_paused") is False:
+            return dict(vals, dunning_pause_until=False, dunning_pause_reason=False)
+        return vals
+
+    def _dunning_pause_message(self, was_paused):
+        """Chatter text for this record's pause, paused before or not; None if nothing
+        changed worth saying."""
+        self.ensure_one()
+        if not self.dunning_paused:
+            if not was_paused:
+                return None
+            if self.env.context.get("dunning_pause_ended"):
+                return self.env._("Dunning resumed: the pause reached its end date.")
+            return self.env._("Dunning resumed.")
+        message = (
+            self.env._("Dunning paused until %(date)s.", date=self.dunning_pause_until)
+            if self.dunning_pause_until
+            else self.env._("Dunning paused until resumed by hand.")
+        )
+        if self.dunning_pause_reason:
+            message += " " + self.env._("Reason: %(reason)s", reason=self.dunning_pause_reason)
+        return message
+
+    @api.model
+    def _dunning_resume_expired(self, today):
+        """End the pauses whose end date has come on ``today``."""
+        self.search(
+            [("dunning_paused", "=", True), ("dunning_pause_until", "<=", today)]
+        ).with_context(dunning_pause_ended=True).write({"dunning_paused": False})

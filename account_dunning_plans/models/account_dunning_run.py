@@ -1,0 +1,277 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import Decision, decide_day, manual_send
+from ..engine import reasons as r
+from ..tools.action_due import ActionDue
+
+
+class AccountDunningRun(models.AbstractModel):
+    """The dunning job: the nightly run, its batches and progress, the command line
+    run, and a reminder sent by hand.
+
+    It reads the facts (``account.dunning.facts``), asks the engine, and hands the
+    decisions to ``account.dunning.dispatch``. Calls go one way: facts, engine,
+    dispatch; nothing here is called back by them.
+    """
+
+    _name = "account.dunning.run"
+    _description = "Dunning run"
+
+    # == Nightly job ==
+    @api.model
+    def _cron_process_dunning(self, batch_size=500):
+        """Nightly entry point: run the dunning job for today, every company."""
+        return self._run(batch_size=batch_size)
+
+    @api.model
+    def _run(self, date=None, batch_size=500):
+        """Run the dunning job for ``date`` (default: each company's today) on every
+        company (those of context key ``dunning_company_ids``, if given).
+
+        Works by batches of customers (those of up to ``batch_size`` receivables still
+        to check, with all their open invoices) and reports progress to the cron
+        runner; inside a cron run it returns after one batch (the runner commits and
+        calls again), otherwise it processes everything. Returns the statuses as
+        ``[(move, plan, decision)]``.
+        """
+        Move = self.env["account.move"]
+        Facts = self.env["account.dunning.facts"]
+        todays = self._todays(date)
+        # People's decisions first: pauses that ended, promises kept or broken.
+        self._settle_people(todays)
+        domain = self._get_domain(todays)
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        results = []
+        remaining = 0
+        while True:
+            batch = Move.search(domain, limit=batch_size, order="id")
+            if not batch:
+                break
+            moves = batch | Move.search(
+                Facts._open_domain()
+                + [("commercial_partner_id", "in", batch.commercial_partner_id.ids)],
+                order="id",
+            )
+            for company, company_moves in moves.grouped("company_id").items():
+                today = todays.get(company) or date or company._dunning_today()
+                statuses, dues = self._decide(company_moves, today)
+                self.env["account.dunning.dispatch"]._execute(
+                    statuses,
+                    dues,
+                    today,
+                    details=self.env["account.dunning.explanation"]._reason_details(statuses),
+                )
+                results += statuses
+            remaining = Move.search_count(domain)
+            self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
+            if in_cron:
+                break
+        if not remaining:
+            # The run of the day is complete: the reports can tell about it.
+            for company, today in todays.items():
+                self.env["account.dunning.report"]._send_due_reports(today, company)
+        return results
+
+    @api.model
+    def _todays(self, date=None):
+        """``{company: today}`` of the companies the run covers: ``date``, else each
+        company's own today (:meth:`res.company._dunning_today`)."""
+        company_ids = self.env.context.get("dunning_company_ids")
+        companies = (
+            self.env["res.company"].browse(company_ids)
+            if company_ids
+            else self.env["res.company"].sudo().search([])
+        )
+        return {company: date or company._dunning_today() for company in companies}
+
+    @api.model
+    def _settle_people(self, todays):
+        """End the pauses that reached their end date and close the promises whose
+        outcome is known, before anything is decided."""
+        first = min(todays.values(), default=fields.Date.context_today(self))
+        for model in ("account.move", "res.partner"):
+            self.env[model]._dunning_resume_expired(first)
+        promises = self.env["account.dunning.promise"].search([("state", "=", "open")])
+        for company, company_promises in promises.grouped("company_id").items():
+            company_promises._evaluate(todays.get(company) or first)
+
+    @api.model
+    def _get_domain(self, todays):
+        """Receivables the job still has to look at: not checked yet on their
+        company's today (``todays``: ``{company: date}``)."""
+        by_day = {}
+        for company, today in todays.items():
+            by_day.setdefault(today, []).append(company.id)
+        pending = []
+        for today, company_ids in by_day.items():
+            if pending:
+                pending.insert(0, "|")
+            pending += [
+                "&",
+                ("company_id", "in", company_ids),
+                "|",
+                ("dunning_checked_date", "=", False),
+                ("dunning_checked_date", "<", today),
+            ]
+        return self.env["account.dunning.facts"]._open_domain() + (pending or [("id", "=", False)])
+
+    @api.model
+    def _decide(self, moves, today):
+        """Decide for ``moves`` (one company's) on ``today``, customer by customer.
+
+        ``moves`` should hold every open invoice of its customers: the customer level
+        groups them and the contact delay spans both levels. Returns ``(statuses,
+        dues)``: ``[(move, plan, decision)]`` for every receivable (``plan`` is the
+        invoice-level or customer-level plan deciding it), and the
+        :class:`..tools.action_due.ActionDue` s (communications and to-dos) due today.
+        """
+        statuses, dues = [], []
+        by_id = {move.id: move for move in moves}  # records sharing the batch's prefetch
+        for (partner, plans), customer in self.env["account.dunning.facts"]._customers(
+            moves, today
+        ):
+            day_statuses, day_actions = decide_day(customer, today)
+            statuses += [
+                (by_id[key], plans[plan.key if plan else None], decision)
+                for key, (plan, decision) in day_statuses.items()
+            ]
+            dues += [
+                ActionDue(
+                    partner,
+                    plans[action.plan_key],
+                    action.decision,
+                    moves.browse(action.keys).with_prefetch(moves._prefetch_ids),
+                    action.own_levels,
+                    action.scope,
+                )
+                for action in day_actions
+            ]
+        return statuses, dues
+
+    @api.model
+    def _cli_run(self, day, companies):
+        """Run the job for ``companies`` on ``day``; rows like the simulation's, for
+        what was done (mails, to-dos) and, per receivable, why nothing was."""
+        Forecast = self.env["account.dunning.forecast"]
+        results = self.with_context(dunning_company_ids=companies.ids)._run(date=day)
+        rows = []
+        for move, plan, decision in results:
+            if move.company_id not in companies:
+                continue
+            step = plan.step_ids[decision.step_index] if plan and decision.acts else None
+            rows.append(
+                Forecast._row(
+                    day or move.company_id._dunning_today(),
+                    move.commercial_partner_id,
+                    move,
+                    plan,
+                    decision,
+                    step=step,
+                    scope=plan.scope if step else None,
+                )
+            )
+        return rows
+
+    # == Reminder sent by hand ==
+    @api.model
+    def _manual_check(self, move):
+        """``(plan, ManualSend)``: what a reminder of ``move`` sent by hand now would do
+        (:func:`..engine.manual.manual_send`). A clear error when nothing can be sent."""
+        if move.move_type != "out_invoice" or move.state != "posted":
+            raise UserError(self.env._("Only posted customer invoices can be reminded."))
+        plan = move.dunning_plan_id
+        if not plan and move.dunning_customer_plan_id:
+            raise UserError(
+                self.env._(
+                    "This invoice is reminded with the other invoices of %(customer)s by "
+                    "the customer-level plan %(plan)s.",
+                    customer=move.commercial_partner_id.display_name,
+                    plan=move.dunning_customer_plan_id.display_name,
+                )
+            )
+        Facts = self.env["account.dunning.facts"]
+        Policy = self.env["account.dunning.policy"]
+        company = move.company_id
+        today = company._dunning_today()
+        customer = Facts._customer_stats(move)[(move.commercial_partner_id.id, company.id)]
+        facts = Facts._invoice(move, today, Facts._action_stats(move, today), plan, customer)
+        answer = manual_send(
+            Policy._plan(plan) if plan else None, facts, Policy._policy(company), today
+        )
+        refusals = {
+            r.PAID: self.env._("This invoice is paid or in payment."),
+            r.IN_PAYMENT: self.env._("This invoice is paid or in payment."),
+            r.OPENING_BALANCE: self.env._("Only posted customer invoices can be reminded."),
+            r.NO_PLAN: self.env._("This invoice has no dunning plan with steps."),
+            r.PLAN_COMPLETED: self.env._("Every step of the plan was already executed."),
+            r.STEP_DONE_TODAY: self.env._(
+                "Step '%(step)s' was already executed for this invoice today.",
+                step=plan.step_ids[answer.step_index].name if answer.step_index is not None else "",
+            ),
+        }
+        if answer.refusal:
+            raise UserError(refusals[answer.refusal])
+        return plan, answer
+
+    @api.model
+    def _send_now(self, move, confirmed=()):
+        """Execute ``move``'s next step now, to the customer, whatever its date: a
+        reminder sent by hand. Every hold of :meth:`_manual_check` must be in
+        ``confirmed`` (reason codes a person confirmed), else nothing is sent."""
+        plan, answer = self._manual_check(move)
+        missing = [hold for hold in answer.holds if hold not in confirmed]
+        if missing:
+            reasons = dict(
+                self.env["account.move"]._fields["dunning_reason"]._description_selection(self.env)
+            )
+            raise UserError(
+                self.env._(
+                    "Not sent: confirm first that it goes out despite: %(holds)s.",
+                    holds="; ".join(reasons.get(hold, hold) for hold in missing),
+                )
+            )
+        step = plan.step_ids[answer.step_index]
+        recipients = self.env["account.dunning.facts"]._recipients(
+            move.commercial_partner_id, move.partner_id
+        )
+        if step.channel == "email" and not recipients:
+            raise UserError(
+                self.env._("%(customer)s has no e-mail address.", customer=move.partner_id.name)
+            )
+        outcome = r.SEND if step.channel == "email" else r.TODO
+        reason = r.BROKEN_PROMISE if step.broken_promise else r.STEP_DUE
+        decision = Decision(
+            outcome, reason, answer.step_index, answer.level, restart=answer.restart
+        )
+        due = ActionDue(move.commercial_partner_id, plan, decision, move, {}, "invoice")
+        today = move.company_id._dunning_today()
+        self.env["account.dunning.dispatch"]._execute(
+            [(move, plan, decision)], [due], today, origin="manual", holds=answer.holds
+        )
+
+    @api.model
+    def _send_test(self, move):
+        """Queue the mail of ``move``'s next step for the current user only; nothing
+        is recorded. Returns the step."""
+        _plan, answer = self.env["account.dunning.run"]._manual_check(move)
+        step = move.dunning_plan_id.step_ids[answer.step_index]
+        template = step._dunning_template(move)
+        if not template:
+            raise UserError(self.env._("The next step of this invoice sends no e-mail."))
+        if not self.env.user.email:
+            raise UserError(self.env._("Set an e-mail address on your user to receive tests."))
+        values = template._generate_template(
+            [move.id], ("subject", "body_html", "email_from", "reply_to")
+        )[move.id]
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self.env._("[Test] %(subject)s", subject=values.get("subject") or ""),
+                "body_html": values.get("body_html"),
+                "email_from": values.get("email_from") or self.env.user.email_formatted,
+                "email_to": self.env.user.email_formatted,
+                "auto_delete": True,
+            }
+        )
+        return step
