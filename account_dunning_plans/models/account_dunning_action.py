@@ -42,7 +42,9 @@ class AccountDunningAction(models.Model):
     origin = fields.Selection(
         [("auto", "Nightly job"), ("manual", "By hand")], required=True, default="auto"
     )
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._dunning_today(), index=True
+    )
     user_id = fields.Many2one("res.users", string="Done by")
     mail_id = fields.Many2one("mail.mail", string="Mail", ondelete="set null")
     mail_message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")

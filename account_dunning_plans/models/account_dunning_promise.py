@@ -102,13 +102,15 @@ class AccountDunningPromise(models.Model):
                 ("id", "not in", promises.ids),
             ]
         )
-        older.write({"state": "cancel", "closed_date": fields.Date.context_today(self)})
+        for company, company_older in older.grouped("company_id").items():
+            company_older.write({"state": "cancel", "closed_date": company._dunning_today()})
         return promises
 
     def action_cancel(self):
         """Cancel open promises: dunning resumes on the next run."""
         promises = self.filtered(lambda promise: promise.state == "open")
-        promises.write({"state": "cancel", "closed_date": fields.Date.context_today(self)})
+        for company, company_promises in promises.grouped("company_id").items():
+            company_promises.write({"state": "cancel", "closed_date": company._dunning_today()})
         promises.move_id._dunning_write(
             dict.fromkeys(promises.move_id, {"dunning_checked_date": False})
         )

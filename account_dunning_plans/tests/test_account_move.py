@@ -173,7 +173,8 @@ class TestAccountMoveDunning(DunningCommon):
         self.assertFalse(mail.recipient_ids)
         self.assertTrue(mail.subject.startswith("[Test]"))
         self.assertIn(invoice.name, mail.body_html)
-        self.assertIn("10", mail.body_html)  # days overdue on the 20th
+        # The first reminder, as of the 20th: ten days overdue.
+        self.assertIn("<strong>10</strong> days after its due date", mail.body_html)
         self.assertFalse(invoice.dunning_action_ids)
         self.assertEqual(invoice.dunning_level, 0)
         self.assertFalse(self.mails_of(invoice))

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What the customer receives: content, merge fields, language, companies."""
 
+import re
 from datetime import date
 
 from odoo.tests import freeze_time, tagged
@@ -23,7 +24,7 @@ class TestDunningMail(DunningCommon):
             amount=1000,
             taxes=self.tax_sale_a,  # 15 %
         )
-        self.pay(invoice, 150, date(2026, 3, 12))
+        self.pay(invoice, 100, date(2026, 3, 12))
         self.run_job(date(2026, 3, 20))
         mail = self.mails_of(invoice)
         self.assertEqual(len(mail), 1)
@@ -32,20 +33,32 @@ class TestDunningMail(DunningCommon):
         body = mail.body_html
         for expected in (
             "Dear Madam Alpha Customer",
-            invoice.name,
-            "03/02/2026",  # invoice date
-            "03/10/2026",  # due date
-            "03/20/2026",  # today
+            f"invoice <strong>{invoice.name}</strong> of 03/02/2026, due on 03/10/2026",
+            "Sent on 03/20/2026",  # today
             "<strong>10</strong> days after its due date",
-            "1,000.00",  # without tax
-            "1,150.00",  # with tax
-            "1,000.00",  # still due after the 150 payment
             "Dunning Test Co",
             f"/my/invoices/{invoice.id}?access_token={invoice.access_token}",
         ):
             self.assertIn(expected, body)
+        self.assertEqual(
+            self.table_values(body),
+            {
+                "Total excluding taxes": "$\xa01,000.00",
+                "Total including taxes": "$\xa01,150.00",
+                "Amount still due": "$\xa01,050.00",  # after the 100 payment
+            },
+        )
         self.assertTrue(invoice.access_token)
         self.assertEqual(mail.state, "outgoing", "queued, never sent inside the job")
+
+    @staticmethod
+    def table_values(body):
+        """``{label: value}`` of the two-cell rows of a mail's table, tags removed."""
+        rows = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", body)
+        return {
+            re.sub("<[^>]+>", "", label).strip(): re.sub("<[^>]+>", "", value).strip()
+            for label, value in rows
+        }
 
     def test_mail_in_customer_language(self):
         """Subject and whole body in the customer's language, dates formatted for it."""

@@ -3,15 +3,21 @@
 
 from datetime import date, timedelta
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
 from .common import DunningCommon
 
 
+# Tours run on a fixed day: the server (the test's process) is frozen at it, so that
+# what the screens compute (defaults, due steps, explanations) does not depend on the
+# day the tests run. The browser's own clock is not used by these tours.
+TODAY = date(2026, 3, 20)
+
+
 @tagged("post_install", "-at_install")
+@freeze_time("2026-03-20 09:00:00")
 class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
     @classmethod
     def setUpClass(cls):
@@ -77,10 +83,9 @@ class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
         self.assertEqual(invoice.dunning_level, 2)
 
     def recent_invoice(self, **vals):
-        """An invoice 15 days overdue today (the browser runs at today's date)."""
-        today = fields.Date.today()
+        """An invoice 15 days overdue today."""
         return self.create_invoice(
-            today - timedelta(days=40), today - timedelta(days=15), partner=self.tour_customer
+            TODAY - timedelta(days=40), TODAY - timedelta(days=15), partner=self.tour_customer
         )
 
     def test_simulation_screen_sends_me_the_simulation(self):
@@ -98,11 +103,7 @@ class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
         self.assertIn("Tour Customer", mail.body_html)
 
     def test_test_this_plan(self):
-        self.create_invoice(
-            fields.Date.today(),
-            fields.Date.today() + timedelta(days=20),
-            partner=self.tour_customer,
-        )
+        self.create_invoice(TODAY, TODAY + timedelta(days=20), partner=self.tour_customer)
         self.env.user.email = "tour-user@example.com"
         self.start_tour(
             f"/odoo/action-account_dunning_plans.account_dunning_plan_action/{self.plan.id}",
@@ -116,9 +117,7 @@ class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
 
     def test_invoice_says_why(self):
         invoice = self.create_invoice(
-            fields.Date.today() - timedelta(days=10),
-            fields.Date.today() - timedelta(days=2),
-            partner=self.tour_customer,
+            TODAY - timedelta(days=10), TODAY - timedelta(days=2), partner=self.tour_customer
         )
         self.start_tour(self.invoice_url(invoice), "account_dunning_why", login=self.env.user.login)
 
