@@ -18,3 +18,4 @@ from . import test_engine_delivery
 from . import test_dunning_letter
 from . import test_dunning_delivery
 from . import test_dunning_smtp
+from . import test_dunning_i18n

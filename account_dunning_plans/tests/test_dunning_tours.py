@@ -9,7 +9,6 @@ from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
 from .common import DunningCommon
 
-
 # Tours run on a fixed day: the server (the test's process) is frozen at it, so that
 # what the screens compute (defaults, due steps, explanations) does not depend on the
 # day the tests run. The browser's own clock is not used by these tours.

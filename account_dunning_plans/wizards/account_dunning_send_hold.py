@@ -10,6 +10,8 @@ class AccountDunningSendHold(models.TransientModel):
     _name = "account.dunning.send.hold"
     _description = "Hold of a reminder sent by hand"
 
-    send_id = fields.Many2one("account.dunning.send", required=True, ondelete="cascade")
+    send_id = fields.Many2one(
+        "account.dunning.send", string="Reminder", required=True, ondelete="cascade"
+    )
     reason = fields.Selection(REASON_SELECTION, required=True, readonly=True)
     confirmed = fields.Boolean(string="Send anyway")
