@@ -175,7 +175,22 @@ class AccountMove(models.Model):
                 plan = Plan._customer_plan(partner) if partner else plan
             move.dunning_customer_plan_id = plan
 
+    @api.depends(
+        "state",
+        "amount_residual",
+        "invoice_date_due",
+        "dunning_plan_id",
+        "dunning_level",
+        "dunning_last_date",
+        "dunning_blocked",
+        "dunning_disputed",
+        "dunning_paused",
+        "dunning_pause_until",
+        "dunning_promise_date",
+        "dunning_action_ids",
+    )
     def _compute_dunning_explanation(self):
+        # Live: also the customer's other invoices and the company's settings.
         explained, _groups, _grouped = self.env["account.dunning.explanation"]._explain(self)
         for move in self:
             move.dunning_explanation = as_html(explained.get(move.id))

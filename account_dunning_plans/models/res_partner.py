@@ -77,6 +77,7 @@ class ResPartner(models.Model):
         help="Where the customer's dunning stands today in this company and why.",
     )
 
+    @api.depends("commercial_partner_id", "dunning_paused", "dunning_blocked")
     @api.depends_context("company")
     def _compute_dunning_explanation(self):
         Explanation = self.env["account.dunning.explanation"]

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The web client's success notification, returned by buttons."""
+"""Client actions returned by buttons: a success notification, a dialog."""
 
 
 def success(message, close=False):
@@ -8,3 +8,19 @@ def success(message, close=False):
     if close:
         params["next"] = {"type": "ir.actions.act_window_close"}
     return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+
+def dialog(name, res_model, context=None, res_id=None):
+    """Window action opening ``res_model`` (a dialog: a form in a new window) titled
+    ``name``, on ``res_id`` or a new record with ``context``."""
+    action = {
+        "type": "ir.actions.act_window",
+        "name": name,
+        "res_model": res_model,
+        "view_mode": "form",
+        "target": "new",
+        "context": context or {},
+    }
+    if res_id:
+        action["res_id"] = res_id
+    return action

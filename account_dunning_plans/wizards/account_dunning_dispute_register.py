@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.notify import dialog
+
 
 class AccountDunningDisputeRegister(models.TransientModel):
     """Mark invoices as disputed: they are not reminded until the dispute is closed."""
@@ -21,14 +23,11 @@ class AccountDunningDisputeRegister(models.TransientModel):
 
     @api.model
     def _open_for(self, moves):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Dispute"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": "account.move", "active_ids": moves.ids},
-        }
+        return dialog(
+            self.env._("Dispute"),
+            self._name,
+            {"active_model": "account.move", "active_ids": moves.ids},
+        )
 
     def action_apply(self):
         self.ensure_one()

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.notify import dialog
+
 
 class AccountDunningPause(models.TransientModel):
     """Pause the dunning of invoices or customers, until a date or until resumed."""
@@ -29,14 +31,11 @@ class AccountDunningPause(models.TransientModel):
 
     @api.model
     def _open_for(self, records):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Pause dunning"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_res_model": records._name, "default_res_ids": records.ids},
-        }
+        return dialog(
+            self.env._("Pause dunning"),
+            self._name,
+            {"default_res_model": records._name, "default_res_ids": records.ids},
+        )
 
     def action_apply(self):
         self.ensure_one()

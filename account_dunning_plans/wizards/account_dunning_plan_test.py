@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from ..engine import Customer, forecast
 from ..engine import reasons as r
 from ..tools.action_due import ActionDue
-from ..tools.notify import success
+from ..tools.notify import dialog, success
 from ..tools.wording import labels
 
 # Days the test looks ahead: a plan's last step rarely comes later.
@@ -49,14 +49,9 @@ class AccountDunningPlanTest(models.TransientModel):
 
     @api.model
     def _open_for(self, plan):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Test %(plan)s", plan=plan.name),
-            "res_model": self._name,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_plan_id": plan.id},
-        }
+        return dialog(
+            self.env._("Test %(plan)s", plan=plan.name), self._name, {"default_plan_id": plan.id}
+        )
 
     def action_test(self):
         """Forecast the plan on the chosen invoice or customer and show each step."""

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.notify import dialog
+
 
 class AccountDunningPromiseRegister(models.TransientModel):
     """Record a customer's promise to pay: dunning waits until the promised date."""
@@ -18,14 +20,7 @@ class AccountDunningPromiseRegister(models.TransientModel):
 
     @api.model
     def _open_for(self, move):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Promise to pay"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_move_id": move.id},
-        }
+        return dialog(self.env._("Promise to pay"), self._name, {"default_move_id": move.id})
 
     @api.model
     def default_get(self, fields_list):

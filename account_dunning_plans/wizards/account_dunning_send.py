@@ -2,6 +2,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.notify import dialog
+
 
 class AccountDunningSend(models.TransientModel):
     """Confirm a reminder sent by hand while something would normally hold it.
@@ -22,21 +24,14 @@ class AccountDunningSend(models.TransientModel):
     def _open_for(self, move, holds):
         """The dialog for ``move``, whose next step ``holds`` (reason codes) hold."""
         plan, answer = self.env["account.dunning.run"]._manual_check(move)
-        dialog = self.create(
+        confirmation = self.create(
             {
                 "move_id": move.id,
                 "step": plan.step_ids[answer.step_index].name,
                 "hold_ids": [Command.create({"reason": hold}) for hold in holds],
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send reminder now"),
-            "res_model": self._name,
-            "res_id": dialog.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        return dialog(self.env._("Send reminder now"), self._name, res_id=confirmation.id)
 
     def action_send(self):
         """Send the reminder if every hold was confirmed; the invoice's history then."""

@@ -40,7 +40,7 @@ class AccountDunningSimulation(models.TransientModel):
     def action_simulate(self):
         """Compute the simulation (no side effect) and show its lines."""
         self.ensure_one()
-        self._compute_lines()
+        self._fill_lines()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_dunning_plans.account_dunning_simulation_line_action"
         )
@@ -56,7 +56,7 @@ class AccountDunningSimulation(models.TransientModel):
         """The simulation as a PDF: customer by customer, level by level."""
         self.ensure_one()
         if not self.line_ids:
-            self._compute_lines()
+            self._fill_lines()
         report = self.env.ref("account_dunning_plans.account_dunning_simulation_report")
         # config=False: print even when the company's document layout was never set.
         return report.report_action(self, config=False)
@@ -70,7 +70,7 @@ class AccountDunningSimulation(models.TransientModel):
                 self.env._("Set an e-mail address on your user to receive the simulation.")
             )
         if not self.line_ids:
-            self._compute_lines()
+            self._fill_lines()
         body = self.env["ir.qweb"]._render(
             "account_dunning_plans.dunning_simulation_mail", self._display_values()
         )
@@ -129,7 +129,7 @@ class AccountDunningSimulation(models.TransientModel):
             "show_reason": True,
         }
 
-    def _compute_lines(self):
+    def _fill_lines(self):
         """Run the simulation (no side effect) and store its rows as lines."""
         self.ensure_one()
         rows = (
