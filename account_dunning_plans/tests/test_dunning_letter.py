@@ -364,7 +364,7 @@ class TestDunningLetterPdf(LetterCommon, AccountTestInvoicingHttpCommon):
     def test_simulation_pdf(self):
         self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))  # first reminder on the 20th
         simulation = self.env["account.dunning.simulation"].create({"date": date(2026, 3, 20)})
-        simulation._compute_lines()
+        simulation._fill_lines()
         content, fmt = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
