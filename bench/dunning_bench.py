@@ -101,7 +101,7 @@ def run(db, day):
         before_mails = env["mail.mail"].search_count([])
         queries = cr.sql_log_count
         started = time.perf_counter()
-        results = env["account.move"].with_context(ir_cron_progress_id=False)._dunning_run(date=day)
+        results = env["account.dunning.run"].with_context(ir_cron_progress_id=False)._run(date=day)
         env.flush_all()
         seconds = time.perf_counter() - started
         mails = env["mail.mail"].search_count([]) - before_mails
