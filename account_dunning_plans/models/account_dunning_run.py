@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from ..engine import Decision, decide_day, manual_send
 from ..engine import reasons as r
 from ..tools.action_due import ActionDue
+from ..tools.wording import labels
 
 
 class AccountDunningRun(models.AbstractModel):
@@ -176,9 +177,10 @@ class AccountDunningRun(models.AbstractModel):
 
     # == Reminder sent by hand ==
     @api.model
-    def _manual_check(self, move):
+    def _manual_check(self, move, test=False):
         """``(plan, ManualSend)``: what a reminder of ``move`` sent by hand now would do
-        (:func:`..engine.manual.manual_send`). A clear error when nothing can be sent."""
+        (:func:`..engine.manual.manual_send`). A clear error when nothing can be sent;
+        with ``test`` (a test to oneself), a step already executed today may be sent."""
         if move.move_type != "out_invoice" or move.state != "posted":
             raise UserError(self.env._("Only posted customer invoices can be reminded."))
         plan = move.dunning_plan_id
@@ -211,7 +213,7 @@ class AccountDunningRun(models.AbstractModel):
                 step=plan.step_ids[answer.step_index].name if answer.step_index is not None else "",
             ),
         }
-        if answer.refusal:
+        if answer.refusal and not (test and answer.refusal == r.STEP_DONE_TODAY):
             raise UserError(refusals[answer.refusal])
         return plan, answer
 
@@ -223,9 +225,7 @@ class AccountDunningRun(models.AbstractModel):
         plan, answer = self._manual_check(move)
         missing = [hold for hold in answer.holds if hold not in confirmed]
         if missing:
-            reasons = dict(
-                self.env["account.move"]._fields["dunning_reason"]._description_selection(self.env)
-            )
+            reasons = labels(self.env)[0]
             raise UserError(
                 self.env._(
                     "Not sent: confirm first that it goes out despite: %(holds)s.",
@@ -255,8 +255,8 @@ class AccountDunningRun(models.AbstractModel):
     def _send_test(self, move):
         """Queue the mail of ``move``'s next step for the current user only; nothing
         is recorded. Returns the step."""
-        _plan, answer = self.env["account.dunning.run"]._manual_check(move)
-        step = move.dunning_plan_id.step_ids[answer.step_index]
+        plan, answer = self._manual_check(move, test=True)
+        step = plan.step_ids[answer.step_index]
         template = step._dunning_template(move)
         if not template:
             raise UserError(self.env._("The next step of this invoice sends no e-mail."))
