@@ -2,6 +2,7 @@
 """Proof of equivalence: on random plans, invoices, payments, pauses, promises and
 dates, the simulation of day D predicts exactly the actions the job creates on D."""
 
+import os
 from contextlib import closing
 from datetime import date, timedelta
 
@@ -62,7 +63,9 @@ scenario_st = st.fixed_dictionaries(
 @tagged("post_install", "-at_install")
 class TestSimulationEquivalence(DunningCommon):
     @settings(
-        max_examples=25,
+        # 15 fixed-seed examples keep CI under ten minutes; DUNNING_EXAMPLES=200 (or more)
+        # explores further before a release.
+        max_examples=int(os.environ.get("DUNNING_EXAMPLES", 15)),
         deadline=None,
         derandomize=True,
         database=None,
