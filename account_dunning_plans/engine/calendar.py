@@ -61,6 +61,21 @@ def next_business_day(day: date, calendar: WorkCalendar = WEEKDAYS) -> date:
     return calendar.next_working_day(day)
 
 
+# Delays beyond a century mean nothing for dunning: larger ones are clamped to it, so
+# that a bad setting (a delay of 10,000,000 days) can neither overflow a date nor loop.
+MAX_DAYS = 36_600
+
+
+def shift(day: date, days: int) -> date:
+    """``day`` moved ``days`` calendar days, clamped to a century and to the dates
+    Python knows (never an OverflowError)."""
+    days = max(-MAX_DAYS, min(MAX_DAYS, int(days)))
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def add_days(day: date, days: int, calendar=None) -> date:
     """Move ``days`` days from ``day`` (backwards when negative).
 
@@ -70,16 +85,36 @@ def add_days(day: date, days: int, calendar=None) -> date:
     Without one, plain calendar days.
     """
     if not calendar:
-        return day + timedelta(days=days)
+        return shift(day, days)
     if calendar is True:
         calendar = WEEKDAYS
-    step = timedelta(days=1 if days > 0 else -1)
-    remaining = abs(days)
     # A calendar without any working day would loop forever: count plain days then.
     if not calendar.weekdays:
-        return day + timedelta(days=days)
+        return shift(day, days)
+    days = max(-MAX_DAYS, min(MAX_DAYS, int(days)))
+    step = 1 if days > 0 else -1
+    remaining = abs(days)
+    per_week = len(calendar.weekdays)
+    while remaining > 2 * per_week:
+        # Whole weeks at once; the holidays they hold are counted back.
+        weeks = (remaining - per_week) // per_week
+        moved = shift(day, step * 7 * weeks)
+        if moved == day:
+            return day
+        # The days passed: after ``day`` up to ``moved`` (before it, going back).
+        skipped = sum(
+            1
+            for holiday in calendar.holidays
+            if holiday.weekday() in calendar.weekdays
+            and (day < holiday <= moved if step > 0 else moved <= holiday < day)
+        )
+        remaining -= weeks * per_week - skipped
+        day = moved
     while remaining:
-        day += step
+        moved = shift(day, step)
+        if moved == day:  # the end of the calendar
+            return day
+        day = moved
         if calendar.is_working_day(day):
             remaining -= 1
     return day

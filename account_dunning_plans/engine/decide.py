@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from . import reasons as r
-from .calendar import add_days
+from .calendar import add_days, shift
 from .facts import (
     CONTEXTUAL,
     DUE_DATE,
@@ -79,6 +79,8 @@ def _skip_reasons(plan: Plan | None, invoice: Invoice, policy: Policy):
         yield r.IN_PAYMENT
     if plan is None or not plan.steps:
         yield r.NO_PLAN
+    elif not plan.active:
+        yield r.PLAN_ARCHIVED
     if invoice.disputed:
         yield r.DISPUTED
     if invoice.blocked:
@@ -99,8 +101,7 @@ def _skip_reasons(plan: Plan | None, invoice: Invoice, policy: Policy):
     if (
         policy.activation_date
         and policy.max_age_at_activation
-        and invoice.invoice_date
-        < policy.activation_date - timedelta(days=policy.max_age_at_activation)
+        and invoice.invoice_date < shift(policy.activation_date, -policy.max_age_at_activation)
     ):
         yield r.TOO_OLD
     if invoice.entry_date and invoice.entry_date > invoice.due_date:
@@ -168,12 +169,12 @@ def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
     candidates = [(trigger, r.NOT_DUE)]
     last = last_contact(invoice)
     if last:
-        candidates.append((last + timedelta(days=1), r.ALREADY_TODAY))
+        candidates.append((shift(last, 1), r.ALREADY_TODAY))
         if plan.min_contact_delay:
             contact = add_days(last, plan.min_contact_delay, plan.workdays)
             candidates.append((contact, r.CONTACT_DELAY))
     if invoice.last_reminder_date and policy.reminder_interval:
-        interval = invoice.last_reminder_date + timedelta(days=policy.reminder_interval)
+        interval = shift(invoice.last_reminder_date, policy.reminder_interval)
         candidates.append((interval, r.RECENT_REMINDER))
     return max(candidates, key=lambda item: item[0])
 
@@ -326,7 +327,7 @@ def wait_reasons(invoice: Invoice, today: date):
     if invoice.paused and (invoice.pause_until is None or today < invoice.pause_until):
         yield r.PAUSED, invoice.pause_until
     if invoice.promise_until and today <= invoice.promise_until:
-        yield r.PROMISED, invoice.promise_until + timedelta(days=1)
+        yield r.PROMISED, shift(invoice.promise_until, 1)
 
 
 def wait_reason(invoice: Invoice, today: date):

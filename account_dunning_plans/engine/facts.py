@@ -35,7 +35,8 @@ class Plan:
     """An ordered list of steps and the rules spacing them.
 
     With ``business_days_only``, delays count the working days of ``calendar`` (the
-    company's) and nothing goes out on other days.
+    company's) and nothing goes out on other days. An archived plan (not ``active``)
+    reminds nobody.
     """
 
     steps: tuple = ()
@@ -43,6 +44,7 @@ class Plan:
     min_contact_delay: int = 5
     business_days_only: bool = False
     calendar: WorkCalendar = WEEKDAYS
+    active: bool = True
     key: object = None
 
     @property

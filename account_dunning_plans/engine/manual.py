@@ -6,10 +6,10 @@ the same questions.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from . import reasons as r
-from .calendar import add_days
+from .calendar import add_days, shift
 from .decide import (
     _first_step,
     _skip_reasons,
@@ -22,7 +22,7 @@ from .decide import (
 from .facts import Invoice, Plan, Policy
 
 # Skip reasons that no person can override: there is nothing to remind.
-REFUSED = (r.OPENING_BALANCE, r.PAID, r.IN_PAYMENT, r.NO_PLAN)
+REFUSED = (r.OPENING_BALANCE, r.PAID, r.IN_PAYMENT, r.NO_PLAN, r.PLAN_ARCHIVED)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _spacing_holds(plan: Plan, invoice: Invoice, policy: Policy, today: date):
     reminder of this invoice."""
     holds = []
     last = last_contact(invoice)
-    if last and today < last + timedelta(days=1):
+    if last and today < shift(last, 1):
         holds.append(r.ALREADY_TODAY)
     if (
         last
@@ -88,7 +88,7 @@ def _spacing_holds(plan: Plan, invoice: Invoice, policy: Policy, today: date):
     if (
         invoice.last_reminder_date
         and policy.reminder_interval
-        and today < invoice.last_reminder_date + timedelta(days=policy.reminder_interval)
+        and today < shift(invoice.last_reminder_date, policy.reminder_interval)
     ):
         holds.append(r.RECENT_REMINDER)
     return holds

@@ -6,7 +6,9 @@ or a forecast sees the very outcome the job will record.
 """
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
+
+from .calendar import shift
 
 KEPT = "kept"
 PARTIAL = "partial"
@@ -18,7 +20,7 @@ ROUNDING = 0.005
 
 def promise_end(promise_date: date, grace_days: int) -> date:
     """Last day a promise is waited for: its date plus the grace period."""
-    return promise_date + timedelta(days=max(grace_days, 0))
+    return shift(promise_date, max(grace_days, 0))
 
 
 def promise_outcome(amount, paid: float, until: date, today: date):

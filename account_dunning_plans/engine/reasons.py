@@ -17,6 +17,7 @@ OPENING_BALANCE = "opening_balance"
 PAID = "paid"
 IN_PAYMENT = "in_payment"
 NO_PLAN = "no_plan"
+PLAN_ARCHIVED = "plan_archived"
 INVOICE_BLOCKED = "invoice_blocked"
 CUSTOMER_BLOCKED = "customer_blocked"
 BELOW_MIN_AMOUNT = "below_min_amount"
@@ -46,14 +47,17 @@ NO_EMAIL = "no_email"
 BROKEN_PROMISE = "broken_promise"
 PLAN_COMPLETED = "plan_completed"
 
-# Recorded by the Odoo layer when a decided action could not be executed
+# Recorded by the Odoo layer when a decided action could not be executed, or when
+# nothing could be decided for a customer (an unexpected error, in the server log)
 SEND_FAILED = "send_failed"
+DECISION_FAILED = "decision_failed"
 
 SKIP_REASONS = (
     OPENING_BALANCE,
     PAID,
     IN_PAYMENT,
     NO_PLAN,
+    PLAN_ARCHIVED,
     INVOICE_BLOCKED,
     CUSTOMER_BLOCKED,
     BELOW_MIN_AMOUNT,
@@ -76,7 +80,9 @@ WAIT_REASONS = (
     PROMISED,
 )
 ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE)
-ALL_REASONS = SKIP_REASONS + WAIT_REASONS + ACT_REASONS + (PLAN_COMPLETED, SEND_FAILED)
+ALL_REASONS = (
+    SKIP_REASONS + WAIT_REASONS + ACT_REASONS + (PLAN_COMPLETED, SEND_FAILED, DECISION_FAILED)
+)
 
 # Refusals of a reminder sent by hand (never recorded: the button says them)
 STEP_DONE_TODAY = "step_done_today"  # the same step was already executed today

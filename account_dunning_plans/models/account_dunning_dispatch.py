@@ -1,15 +1,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 import uuid
 from collections import defaultdict
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, api, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..engine import level_reached, needs_activity
 from ..engine import reasons as r
 from ..tools.statement import invoice_lines
 from ..tools.wording import labels
+
+_logger = logging.getLogger(__name__)
+
+# Left in a subject or body, these mean a template was not rendered: never sent.
+PLACEHOLDERS = ("{{", "[[", "${")
 
 
 class AccountDunningDispatch(models.AbstractModel):
@@ -145,21 +153,22 @@ class AccountDunningDispatch(models.AbstractModel):
 
     @api.model
     def _send(self, template, dues, recorder):
-        """Queue one invoice template's mails in a batch; a failure marks them failed.
-        Returns ``[(due, mail)]``."""
+        """Queue one invoice template's mails in a batch; returns ``[(due, mail)]``.
+
+        A failure of the batch is narrowed down to the customers it comes from: each
+        mail is then queued in its own savepoint, and only the failing ones are
+        recorded failed (:meth:`_isolated`)."""
         moves = self.env["account.move"].browse([due.moves.id for due in dues])
         self._prepare_links(moves)
         context = self._mail_context({due.moves: [due] for due in dues}, recorder.today)
         try:
             with self.env.cr.savepoint():
                 mails = template.with_context(**context).send_mail_batch(moves.ids)
-        except Exception as error:  # noqa: BLE001 - any rendering error is reported
-            recorder.failed(dues, error)
-            return []
-        sent = list(zip(dues, mails, strict=True))
-        for due, mail in sent:
-            recorder.sent(due, mail)
-        return sent
+        except Exception as error:  # noqa: BLE001 - a rendering error stays with its mail
+            return self._isolated(
+                dues, error, template, lambda due: self._send(template, [due], recorder), recorder
+            )
+        return self._queued(list(zip(dues, mails, strict=True)), recorder)
 
     @api.model
     def _send_to_customers(self, mails, recorder):
@@ -168,7 +177,7 @@ class AccountDunningDispatch(models.AbstractModel):
         A customer-level step alone is its plan's template rendered on the customer.
         Several steps due together are merged: each is rendered as a part (without
         greeting and signature), in one mail built on the merge template. Returns
-        ``[(due, mail)]``.
+        ``[(due, mail)]``. A failure stays with the customer it comes from.
         """
         dues = [due for partner_dues in mails for due in partner_dues]
         self._prepare_links(self.env["account.move"].union(*(due.moves for due in dues)))
@@ -193,12 +202,89 @@ class AccountDunningDispatch(models.AbstractModel):
                     queued = template.with_context(**context).send_mail_batch(partners.ids)
                     sent += list(zip(template_dues, queued, strict=True))
                 sent += self._send_merged(mails, parts, context)
-        except Exception as error:  # noqa: BLE001 - any rendering error is reported
-            recorder.failed(dues, error)
-            return []
+        except Exception as error:  # noqa: BLE001 - a rendering error stays with its mail
+            return self._isolated(
+                mails,
+                error,
+                None,
+                lambda partner_dues: self._send_to_customers([partner_dues], recorder),
+                recorder,
+            )
+        return self._queued(sent, recorder)
+
+    @api.model
+    def _isolated(self, groups, error, template, send_one, recorder):
+        """After a batch failed with ``error``: send each of ``groups`` (one customer's
+        dues, or one due) on its own with ``send_one``; a group alone that fails is
+        recorded failed. Concurrency errors are not rendering failures: re-raised."""
+        if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+            raise error
+        if len(groups) > 1:
+            sent = []
+            for group in groups:
+                sent += send_one(group)
+            return sent
+        dues = groups[0] if isinstance(groups[0], list) else groups
+        _logger.warning(
+            "Dunning: the mail to %s could not be rendered",
+            dues[0].partner.display_name,
+            exc_info=error,
+        )
+        recorder.failed(dues, self._failure_reason(error, template or self._template(dues[0])))
+        return []
+
+    @api.model
+    def _failure_reason(self, error, template):
+        """One line a person understands: the template, and the root cause of
+        ``error`` (the traceback goes to the server log)."""
+        cause = error
+        while cause.__cause__ is not None or (
+            cause.__context__ is not None and not cause.__suppress_context__
+        ):
+            cause = cause.__cause__ or cause.__context__
+        message = next(
+            (line.strip() for line in str(cause).splitlines() if line.strip()),
+            type(cause).__name__,
+        )
+        return self.env._(
+            "The template %(template)s could not be rendered: %(error)s",
+            template=template.name,
+            error=message[:300],
+        )
+
+    @api.model
+    def _queued(self, sent, recorder):
+        """Record ``sent`` (``[(due, mail)]``); a mail still holding a placeholder or
+        with nobody to send to is deleted, unsent, and its dues recorded failed."""
+        good, bad = [], defaultdict(list)
         for due, mail in sent:
+            reason = self._unsendable(mail)
+            if reason:
+                bad[mail, reason].append(due)
+            else:
+                good.append((due, mail))
+        for (mail, reason), dues in bad.items():
+            _logger.warning("Dunning: mail %s not sent: %s", mail.id, reason)
+            mail.sudo().unlink()
+            recorder.failed(dues, reason)
+        for due, mail in good:
             recorder.sent(due, mail)
-        return sent
+        return good
+
+    @api.model
+    def _unsendable(self, mail):
+        """Why ``mail`` must not leave, or None."""
+        for text in (mail.subject or "", mail.body_html or ""):
+            for placeholder in PLACEHOLDERS:
+                if placeholder in text:
+                    return self.env._(
+                        "The mail still holds an unrendered placeholder (%(placeholder)s): "
+                        "check the template.",
+                        placeholder=placeholder,
+                    )
+        if not mail.recipient_ids and not mail.email_to:
+            return self.env._("The mail has no recipient.")
+        return None
 
     @api.model
     def _send_merged(self, mails, parts, context):
@@ -325,10 +411,11 @@ class _Recorder:
                 dunning_promise_broken=False,
             )
 
-    def failed(self, dues, error):
+    def failed(self, dues, reason):
+        """``dues``' mail failed for ``reason`` (one line): nothing moves."""
         for due in dues:
             vals = self.dispatch._action_vals(due, self.today, self.origin)
-            vals.update(state="failed", reason=r.SEND_FAILED, note=str(error))
+            vals.update(state="failed", reason=r.SEND_FAILED, note=reason)
             self.action_vals.append(vals)
             for move in due.moves:
                 self.move_vals.setdefault(move, {}).update(

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 PAUSE_FIELDS = {"dunning_paused", "dunning_pause_until", "dunning_pause_reason"}
 
@@ -20,6 +21,16 @@ class AccountDunningPauseMixin(models.AbstractModel):
         help="The pause ends by itself on this day; empty: until resumed by hand.",
     )
     dunning_pause_reason = fields.Char(string="Pause reason", copy=False)
+
+    # == Constraints ==
+    @api.constrains("dunning_paused", "dunning_pause_until")
+    def _check_dunning_pause_until(self):
+        """The same check as the pause dialog, for imports and integrations."""
+        for record in self.filtered(lambda rec: rec.dunning_paused and rec.dunning_pause_until):
+            company = record.company_id if "company_id" in record._fields else None
+            today = (company or self.env.company)._dunning_today()
+            if record.dunning_pause_until <= today:
+                raise ValidationError(self.env._("The end of the pause must be after today."))
 
     # == Business methods ==
     @api.model

@@ -1,9 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from ..tools.notify import warning
 from .res_company import REPLY_TO_TYPES, SENDER_TYPES, check_sender, check_window
+
+_logger = logging.getLogger(__name__)
+
+# Days a delay may count, either way: ten years.
+MAX_DELAY = 3650
 
 # The company field holding its default plan of each level.
 DEFAULT_FIELDS = {
@@ -96,6 +104,12 @@ class AccountDunningPlan(models.Model):
     )
     window_from = fields.Float(string="From", default=8.0)
     window_to = fields.Float(string="To", default=18.0)
+    failure_warning = fields.Text(
+        string="Failing templates",
+        compute="_compute_failure_warning",
+        help="Steps with mails that failed and were not sent since: their template needs "
+        "fixing.",
+    )
 
     # == Compute methods ==
     @api.depends("step_ids")
@@ -131,6 +145,14 @@ class AccountDunningPlan(models.Model):
         for plan in self:
             plan.assign_model = "res.partner" if plan.scope == "customer" else "account.move"
 
+    @api.depends("step_ids")
+    def _compute_failure_warning(self):
+        failing = self.step_ids._failing()
+        for plan in self:
+            plan.failure_warning = "\n".join(
+                failing[step] for step in plan.step_ids if step in failing
+            )
+
     @api.depends("scope")
     def _compute_invoice_count(self):
         data = dict(
@@ -150,8 +172,12 @@ class AccountDunningPlan(models.Model):
 
     @api.constrains("min_contact_delay")
     def _check_min_contact_delay(self):
-        if any(plan.min_contact_delay < 0 for plan in self):
-            raise ValidationError(self.env._("The minimum contact delay cannot be negative."))
+        if any(not 0 <= plan.min_contact_delay <= MAX_DELAY for plan in self):
+            raise ValidationError(
+                self.env._(
+                    "The minimum contact delay is between 0 and %(max)s days.", max=MAX_DELAY
+                )
+            )
 
     @api.constrains(
         "sender_type", "sender_user_id", "sender_address", "reply_to_type", "reply_to_address"
@@ -181,6 +207,27 @@ class AccountDunningPlan(models.Model):
         action["domain"] = [("dunning_plan_id", "=", self.id)]
         action["context"] = {"default_move_type": "out_invoice"}
         return action
+
+    def action_archive(self):
+        """Archive the plans; the notification says how many open invoices are no
+        longer reminded (unarchiving resumes them)."""
+        open_moves = self.env["account.move"].search_count(
+            self.env["account.dunning.facts"]._open_domain()
+            + [("move_type", "=", "out_invoice"), ("dunning_plan_id", "in", self.ids)]
+        )
+        customers = self.env["res.partner"].search_count(
+            [("dunning_plan_id", "in", self.ids), ("dunning_plan_mode", "=", "custom")]
+        )
+        super().action_archive()
+        return warning(
+            self.env._(
+                "Archived: %(invoices)s open invoice(s) and the invoices of %(customers)s "
+                'customer(s) following these plans are no longer reminded (status "Plan '
+                'archived"). Unarchive the plan to resume.',
+                invoices=open_moves,
+                customers=customers,
+            )
+        )
 
     def action_test_plan(self):
         """Show what this plan would do for an invoice or customer, sending nothing."""
@@ -245,7 +292,19 @@ class AccountDunningPlan(models.Model):
         if mode == "none":
             return self.browse()
         if mode == "custom" and customer.dunning_plan_id:
-            return customer.dunning_plan_id
+            plan = customer.dunning_plan_id
+            # sudo: another company's plan may not be readable by whoever runs this.
+            if plan.sudo().company_id != customer.env.company:
+                # Set before the check existed, or by SQL: never remind under another
+                # company's plan.
+                _logger.warning(
+                    "Dunning: %s has plan %s of another company in %s: skipped",
+                    customer.display_name,
+                    plan.sudo().name,
+                    customer.env.company.name,
+                )
+                return self.browse()
+            return plan
         company = customer.env.company
         if rules is None:
             rules = self._get_rules(company, "customer")
@@ -274,18 +333,73 @@ class AccountDunningPlan(models.Model):
         )
 
     def _matches(self, record):
-        """Whether ``record`` (an invoice or a customer) meets this plan's conditions."""
-        domain = self._parsed_domain()
-        return bool(domain) and bool(record.filtered_domain(domain))
+        """Whether ``record`` (an invoice or a customer) meets this plan's conditions.
+
+        Conditions that fail on ``record`` anyway (they were checked when saved) make
+        the rule not match, with a warning in the server log: they never block posting
+        an invoice nor the nightly job."""
+        try:
+            domain = self._parsed_domain()
+            return bool(domain) and bool(record.filtered_domain(domain))
+        except Exception as error:  # noqa: BLE001 - a broken rule is skipped, not fatal
+            _logger.warning(
+                "Dunning: the conditions of plan %s (id %s) failed on %s: %s; rule skipped",
+                self.name,
+                self.id,
+                record,
+                error,
+            )
+            return False
 
     @api.constrains("assign_domain", "scope")
     def _check_assign_domain(self):
+        """The conditions are checked as they will be used: each value against its
+        field's type, then evaluated on a record as the matching does (in Python,
+        ``filtered_domain``) and in SQL."""
         for plan in self:
             domain = plan._parsed_domain()
+            Model = self.env[plan.assign_model]
+            plan._check_condition_values(Model, domain)
+            sample = Model.search([("company_id", "in", [False, plan.company_id.id])], limit=1)
             try:
-                self.env[plan.assign_model].search_count(domain, limit=1)
+                Model.search_count(domain, limit=1)
+                for record in (sample, Model.new({})):
+                    if record:
+                        record.filtered_domain(domain)
             except Exception as error:  # noqa: BLE001 - shown to the user
                 raise plan._conditions_error(error) from error
+
+    def _check_condition_values(self, Model, domain):
+        """Refuse a condition comparing a number with text (``('amount_total', '>',
+        '1000')``): SQL would accept it, the matching would fail on every record."""
+        numeric = ("integer", "float", "monetary")
+        for leaf in domain:
+            if not isinstance(leaf, list | tuple) or len(leaf) != 3:
+                continue
+            path, operator, value = leaf
+            field = Model._fields.get(str(path).split(".")[0])
+            model = Model
+            for name in str(path).split(".")[1:]:
+                if not field or not field.relational:
+                    break
+                model = self.env[field.comodel_name]
+                field = model._fields.get(name)
+            values = value if isinstance(value, list | tuple) else [value]
+            if (
+                field
+                and field.type in numeric
+                and operator not in ("=?",)
+                and any(isinstance(item, str) for item in values)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The conditions of plan %(plan)s compare the number %(field)s with "
+                        "the text %(value)s: write the number without quotes.",
+                        plan=self.display_name,
+                        field=field.string,
+                        value=repr(value),
+                    )
+                )
 
     def _dunning_sender_setting(self, company):
         """``(sender type, user, address)`` for this plan (or none) in ``company``."""

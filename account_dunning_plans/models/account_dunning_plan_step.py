@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools.wording import CHANNELS
+from .account_dunning_plan import MAX_DELAY
 
 
 class AccountDunningPlanStep(models.Model):
@@ -128,6 +130,18 @@ class AccountDunningPlanStep(models.Model):
                     )
                 )
 
+    @api.constrains("delay")
+    def _check_delay(self):
+        for step in self:
+            if abs(step.delay) > MAX_DELAY:
+                raise ValidationError(
+                    self.env._(
+                        "The delay of step %(step)s must be between -%(max)s and %(max)s days.",
+                        step=step.name,
+                        max=MAX_DELAY,
+                    )
+                )
+
     @api.constrains("responsible_type", "responsible_user_id")
     def _check_responsible(self):
         for step in self:
@@ -137,6 +151,40 @@ class AccountDunningPlanStep(models.Model):
                 )
 
     # == Business helpers ==
+    def _failing(self):
+        """``{step: sentence}`` for those of these steps with mails that failed and
+        were not sent since, to the same customer (a template to fix: the manager sees
+        it on the plan and in the report)."""
+        actions = (
+            self.env["account.dunning.action"]
+            .sudo()
+            .search(
+                [
+                    ("step_id", "in", self.ids),
+                    ("channel", "=", "email"),
+                    ("state", "in", ("done", "failed")),
+                ],
+                order="date desc, id desc",
+            )
+        )
+        last = {}
+        for action in actions:
+            last.setdefault((action.step_id, action.partner_id), action)
+        failed = {}
+        for (step, _partner), action in last.items():
+            if action.state == "failed":
+                failed.setdefault(step, []).append(action)
+        return {
+            step: self.env._(
+                "Step '%(step)s': %(count)s mail(s) failed, the last on %(date)s. %(reason)s",
+                step=step.name,
+                count=len(step_actions),
+                date=format_date(self.env, step_actions[0].date),
+                reason=step_actions[0].note or "",
+            ).strip()
+            for step, step_actions in failed.items()
+        }
+
     def _dunning_template(self, moves):
         """The mail template for ``moves`` (the first one decides): the one of their
         payment method, else the step's."""

@@ -95,6 +95,7 @@ class AccountDunningPolicy(models.AbstractModel):
             min_contact_delay=plan.min_contact_delay,
             business_days_only=plan.business_days_only,
             calendar=calendar or WEEKDAYS,
+            active=plan.active,
             key=plan.id,
         )
 

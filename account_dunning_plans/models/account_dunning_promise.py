@@ -61,12 +61,12 @@ class AccountDunningPromise(models.Model):
     )
     closed_date = fields.Date(readonly=True)
 
-    _sql_constraints = [
-        ("amount_positive", "CHECK(amount > 0)", "The promised amount must be positive."),
-    ]
-
     @api.constrains("amount", "move_id")
     def _check_amount(self):
+        """The same checks as the promise dialog, for imports and integrations."""
+        for promise in self:
+            if promise.move_id.currency_id.compare_amounts(promise.amount, 0.0) <= 0:
+                raise ValidationError(self.env._("The promised amount must be positive."))
         for promise in self.filtered(lambda p: p.state == "open"):
             if (
                 promise.move_id.currency_id.compare_amounts(
@@ -91,6 +91,9 @@ class AccountDunningPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         promises = super().create(vals_list)
+        for promise in promises:
+            if promise.date < promise.move_id.company_id._dunning_today():
+                raise ValidationError(self.env._("The promised date cannot be in the past."))
         for promise in promises:
             if not promise.residual_at_promise:
                 promise.residual_at_promise = promise.move_id.amount_residual
@@ -124,7 +127,7 @@ class AccountDunningPromise(models.Model):
         for move in moves:
             current = move.dunning_promise_ids.filtered(lambda promise: promise.state == "open")
             if date and amount:
-                if current and (current.date, current.amount) == (date, amount):
+                if current and (current[:1].date, current[:1].amount) == (date, amount):
                     continue
                 if move.state != "posted" or move.payment_state in ("paid", "reversed"):
                     raise UserError(

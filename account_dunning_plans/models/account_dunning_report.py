@@ -134,9 +134,12 @@ class AccountDunningReport(models.AbstractModel):
         subject = env._(
             "%(company)s: dunning report of %(date)s", company=company.name, date=day(today)
         )
+        steps = env["account.dunning.plan.step"].sudo().search([("company_id", "=", company.id)])
+        failing = steps._failing()
         return {
             "company": company,
             "subject": subject,
+            "failing": [f"{step.plan_id.name}: {sentence}" for step, sentence in failing.items()],
             "date_from": day(date_from),
             "date_to": day(today),
             "standby": not company.dunning_enabled,

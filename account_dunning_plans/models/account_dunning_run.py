@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -6,6 +8,8 @@ from ..engine import Decision, decide_day, manual_send
 from ..engine import reasons as r
 from ..tools.action_due import ActionDue
 from ..tools.wording import labels
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountDunningRun(models.AbstractModel):
@@ -133,7 +137,17 @@ class AccountDunningRun(models.AbstractModel):
         for (partner, plans), customer in self.env["account.dunning.facts"]._customers(
             moves, today
         ):
-            day_statuses, day_actions = decide_day(customer, today)
+            try:
+                day_statuses, day_actions = decide_day(customer, today)
+            except Exception:  # noqa: BLE001 - one customer's fault stays with it
+                _logger.warning(
+                    "Dunning: nothing could be decided for %s", partner.display_name, exc_info=True
+                )
+                failed = Decision(r.SKIP, r.DECISION_FAILED)
+                keys = [invoice.key for _plan, invoice in customer.own]
+                keys += [invoice.key for invoice in customer.covered]
+                statuses += [(by_id[key], plans[None], failed) for key in keys]
+                continue
             statuses += [
                 (by_id[key], plans[plan.key if plan else None], decision)
                 for key, (plan, decision) in day_statuses.items()
@@ -207,6 +221,7 @@ class AccountDunningRun(models.AbstractModel):
             r.IN_PAYMENT: self.env._("This invoice is paid or in payment."),
             r.OPENING_BALANCE: self.env._("Only posted customer invoices can be reminded."),
             r.NO_PLAN: self.env._("This invoice has no dunning plan with steps."),
+            r.PLAN_ARCHIVED: self.env._("The dunning plan of this invoice is archived."),
             r.PLAN_COMPLETED: self.env._("Every step of the plan was already executed."),
             r.STEP_DONE_TODAY: self.env._(
                 "Step '%(step)s' was already executed for this invoice today.",

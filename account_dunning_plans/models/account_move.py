@@ -145,6 +145,12 @@ class AccountMove(models.Model):
         ("dunning_level_positive", "CHECK(dunning_level >= 0)", "The dunning level is >= 0."),
     ]
 
+    @api.constrains("dunning_level")
+    def _check_dunning_level(self):
+        # Before the database's own check: a clear message, never a raw error.
+        if any(move.dunning_level < 0 for move in self):
+            raise ValidationError(self.env._("The dunning level cannot be negative."))
+
     # == Compute methods ==
     @api.depends("dunning_action_ids")
     def _compute_dunning_action_count(self):

@@ -171,6 +171,34 @@ class ResCompany(models.Model):
                 company.dunning_reply_to_address,
             )
 
+    @api.constrains(
+        "dunning_reminder_interval",
+        "dunning_max_age_at_activation",
+        "dunning_bank_max_age",
+        "dunning_promise_grace_days",
+        "dunning_min_amount",
+        "dunning_min_percentage",
+    )
+    def _check_dunning_numbers(self):
+        """Days and thresholds a person can mean: never negative, days within ten years
+        (a hundred for the age at activation), a percentage up to 100."""
+        for company in self:
+            days = [
+                (company.dunning_reminder_interval, 3650),
+                (company.dunning_bank_max_age, 3650),
+                (company.dunning_promise_grace_days, 3650),
+                (company.dunning_max_age_at_activation, 36500),
+            ]
+            if any(not 0 <= value <= limit for value, limit in days):
+                raise ValidationError(self.env._("Dunning days must be between 0 and ten years."))
+            if company.dunning_min_amount < 0 or not 0 <= company.dunning_min_percentage <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The minimum amount cannot be negative and the minimum percentage is "
+                        "between 0 and 100."
+                    )
+                )
+
     @api.constrains("dunning_default_plan_id", "dunning_default_customer_plan_id")
     def _check_dunning_default_plans(self):
         for company in self:

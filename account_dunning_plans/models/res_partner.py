@@ -181,6 +181,17 @@ class ResPartner(models.Model):
                         plan=plan.display_name,
                     )
                 )
+            # Per company (the field is): the plan must be the company's it is set for.
+            if plan.company_id != self.env.company:
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s is a plan of %(plan_company)s: it cannot remind the "
+                        "customers of %(company)s.",
+                        plan=plan.display_name,
+                        plan_company=plan.company_id.name,
+                        company=self.env.company.name,
+                    )
+                )
             if "dunning_plan_mode" not in vals:
                 vals = dict(vals, dunning_plan_mode="custom")
         vals = self._dunning_pause_vals(vals)

@@ -19,3 +19,4 @@ from . import test_dunning_letter
 from . import test_dunning_delivery
 from . import test_dunning_smtp
 from . import test_dunning_i18n
+from . import test_dunning_faults

@@ -73,7 +73,8 @@ class TestDunningFollowup(DunningCommon):
 
     def test_pause_written_by_an_import(self):
         invoice = self.create_invoice(date(2026, 2, 1), date(2026, 2, 10))
-        invoice.write({"dunning_paused": True, "dunning_pause_until": date(2026, 3, 25)})
+        with freeze_time("2026-03-02"):
+            invoice.write({"dunning_paused": True, "dunning_pause_until": date(2026, 3, 25)})
         self.assertIn("Dunning paused until 2026-03-25.", self.messages(invoice))
         self.assertEqual(self.run_job(date(2026, 3, 20))[invoice].reason, "paused")
         self.assertEqual(self.run_job(date(2026, 3, 25))[invoice].outcome, "send")
@@ -185,7 +186,10 @@ class TestDunningFollowup(DunningCommon):
 
     def test_promise_written_by_an_import_and_cancelled(self):
         invoice = self.create_invoice(date(2026, 2, 1), date(2026, 2, 10), 1000.0)
-        invoice.write({"dunning_promise_date": date(2026, 4, 1), "dunning_promise_amount": 300.0})
+        with freeze_time("2026-03-02"):
+            invoice.write(
+                {"dunning_promise_date": date(2026, 4, 1), "dunning_promise_amount": 300.0}
+            )
         promise = invoice.dunning_promise_ids
         self.assertEqual((promise.state, promise.amount), ("open", 300.0))
         invoice.write({"dunning_promise_date": date(2026, 4, 5), "dunning_promise_amount": 300.0})
@@ -326,7 +330,8 @@ class TestDunningFollowup(DunningCommon):
         self.env.user.company_ids |= other
         self.create_plan([(10, "first")], company_id=other.id, is_default=True)
         theirs = self.create_invoice(date(2026, 2, 1), date(2026, 2, 10), company_id=other.id)
-        theirs.write({"dunning_promise_date": date(2026, 4, 1), "dunning_promise_amount": 10.0})
+        with freeze_time("2026-03-02"):
+            theirs.write({"dunning_promise_date": date(2026, 4, 1), "dunning_promise_amount": 10.0})
         visible = self.env["account.dunning.promise"].with_user(self.billing).search([])
         self.assertNotIn(theirs.dunning_promise_ids, visible)
         self.assertIn(promise, visible)

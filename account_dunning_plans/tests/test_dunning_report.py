@@ -75,7 +75,8 @@ class TestDunningReport(DunningCommon):
 
     def test_explanation_of_a_hold_and_a_pause(self):
         invoice = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1))
-        invoice.write({"dunning_paused": True, "dunning_pause_until": date(2026, 3, 20)})
+        with freeze_time("2026-03-02"):
+            invoice.write({"dunning_paused": True, "dunning_pause_until": date(2026, 3, 20)})
         why = self.explanation(invoice, date(2026, 3, 12))
         self.assertIn("Paused until 03/20/2026.", why)
         self.assertIn("Next: step 'Step 2' (E-mail) on 03/20/2026.", why)
@@ -277,7 +278,8 @@ class TestDunningReport(DunningCommon):
         paused = self.create_invoice(
             date(2026, 2, 1), date(2026, 2, 20), partner=gamma, dunning_plan_id=plan.id
         )
-        paused.write({"dunning_paused": True, "dunning_pause_until": date(2026, 3, 10)})
+        with freeze_time("2026-03-02"):
+            paused.write({"dunning_paused": True, "dunning_pause_until": date(2026, 3, 10)})
         self.company.dunning_reminder_interval = 0  # the plan's spacing alone
         rows = self.env["account.dunning.forecast"]._simulate(date(2026, 3, 6), 10)
         acted = sorted(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, freeze_time, tagged
 from odoo.tools import config
 
 from ..cli.dunning import build_parser, execute, format_table, render
@@ -59,9 +59,10 @@ class TestDunningSimulation(DunningCommon):
         ]
         invoices = self.make_invoices()
         # A promise broken during the period: its step must be foreseen too.
-        invoices[1].write(
-            {"dunning_promise_date": date(2026, 3, 4), "dunning_promise_amount": 100.0}
-        )
+        with freeze_time("2026-03-02"):
+            invoices[1].write(
+                {"dunning_promise_date": date(2026, 3, 4), "dunning_promise_amount": 100.0}
+            )
         start, days = date(2026, 3, 2), 20
         self.env.flush_all()
         before = (

@@ -244,3 +244,54 @@ class TestShellRules(EngineCase):
         self.assertEqual(report_period_start("weekly", MONDAY - 7 * DAY, MONDAY), MONDAY - 6 * DAY)
         self.assertEqual(report_period_start("weekly", None, MONDAY), MONDAY - 6 * DAY)
         self.assertEqual(report_period_start("daily", None, MONDAY), MONDAY)
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestBadSettingsCrashNothing(EngineCase):
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        delay=st.sampled_from([10_000_000, -10_000_000, 36_600, -999_999]),
+        business=st.booleans(),
+        interval=st.sampled_from([0, 7, 10**9]),
+    )
+    def test_huge_delays_never_overflow_nor_loop(self, delay, business, interval):
+        plan = Plan(
+            steps=(Step(0), Step(delay), Step(delay, reference="previous_step")),
+            business_days_only=business,
+            min_contact_delay=10**9,
+        )
+        inv = invoice(due_date=MONDAY - 20 * DAY, last_reminder_date=MONDAY - DAY)
+        policy = Policy(reminder_interval=interval, max_age_at_activation=10**9)
+        decision = decide(plan, inv, policy, MONDAY)
+        self.assertIn(decision.outcome, (r.SEND, r.WAIT, r.DONE))
+        customer = Customer(policy=policy, own=((plan, replace(inv, key="a")),))
+        self.assertEqual(len(forecast(customer, MONDAY, 3)), 3)
+
+
+def naive_add_days(day, days, calendar):
+    """Day by day: what :func:`add_days` must give with a calendar."""
+    step = timedelta(days=1 if days > 0 else -1)
+    remaining = abs(days)
+    while remaining:
+        day += step
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestAddDaysByWeeks(EngineCase):
+    @settings(max_examples=200, deadline=None)
+    @given(
+        start=st.integers(0, 60),
+        days=st.integers(-400, 400),
+        weekdays=st.frozensets(st.integers(0, 6), min_size=1),
+        holidays=st.frozensets(st.integers(-450, 450), max_size=30),
+    )
+    def test_same_as_day_by_day(self, start, days, weekdays, holidays):
+        origin = date(2026, 3, 1)
+        calendar = WorkCalendar(
+            weekdays, frozenset(origin + timedelta(days=offset) for offset in holidays)
+        )
+        day = origin + timedelta(days=start)
+        self.assertEqual(add_days(day, days, calendar), naive_add_days(day, days, calendar))

@@ -4,7 +4,16 @@
 
 def success(message, close=False):
     """Client action showing ``message``; ``close``: close the dialog too."""
-    params = {"type": "success", "message": message}
+    return _notification("success", message, close)
+
+
+def warning(message, close=False):
+    """Client action showing ``message`` as a warning that stays until closed."""
+    return _notification("warning", message, close, sticky=True)
+
+
+def _notification(kind, message, close=False, sticky=False):
+    params = {"type": kind, "message": message, "sticky": sticky}
     if close:
         params["next"] = {"type": "ir.actions.act_window_close"}
     return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

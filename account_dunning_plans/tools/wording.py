@@ -12,6 +12,7 @@ REASON_SELECTION = [
     (r.PAID, "Paid"),
     (r.IN_PAYMENT, "In payment"),
     (r.NO_PLAN, "No dunning plan"),
+    (r.PLAN_ARCHIVED, "Plan archived: not reminded"),
     (r.INVOICE_BLOCKED, "Invoice set to 'do not remind automatically'"),
     (r.CUSTOMER_BLOCKED, "Customer blocked from dunning"),
     (r.BELOW_MIN_AMOUNT, "Amount due below the company minimum"),
@@ -37,6 +38,7 @@ REASON_SELECTION = [
     (r.BROKEN_PROMISE, "Payment promise broken"),
     (r.PLAN_COMPLETED, "Every step of the plan was executed"),
     (r.SEND_FAILED, "Sending failed"),
+    (r.DECISION_FAILED, "Could not be decided (see the server log)"),
 ]
 
 # How a step reaches the customer (also on actions and simulations).

@@ -2,6 +2,7 @@
 """From 18.0.1.0.0: once the new version is loaded.
 
 - Each company's default plans come from the plans' former "Default plan" flag.
+- The promised amount's SQL check goes (the model checks it, with a clear message).
 - The nightly job belongs to ``account.dunning.run``: its scheduled action (``noupdate``,
   so that administrators keep their schedule) is moved there.
 - The shipped mail templates (``noupdate``: the upgrade leaves them alone) are
@@ -35,6 +36,11 @@ def migrate(cr, version):
             if not company[field]:
                 company[field] = plan_id
         cr.execute("ALTER TABLE account_dunning_plan DROP COLUMN legacy_is_default")
+    # The promised amount is checked by the model (a clear message, not a SQL error).
+    cr.execute(
+        "ALTER TABLE account_dunning_promise "
+        "DROP CONSTRAINT IF EXISTS account_dunning_promise_amount_positive"
+    )
     cron = env.ref("account_dunning_plans.ir_cron_dunning_process", raise_if_not_found=False)
     if cron:
         cron.write(
