@@ -190,12 +190,14 @@ class TestDunningFollowup(DunningCommon):
             invoice.write(
                 {"dunning_promise_date": date(2026, 4, 1), "dunning_promise_amount": 300.0}
             )
-        promise = invoice.dunning_promise_ids
-        self.assertEqual((promise.state, promise.amount), ("open", 300.0))
-        invoice.write({"dunning_promise_date": date(2026, 4, 5), "dunning_promise_amount": 300.0})
-        self.assertEqual(promise.state, "cancel")  # replaced by the new one
-        self.assertEqual(len(invoice.dunning_promise_ids), 2)
-        invoice.write({"dunning_promise_date": False, "dunning_promise_amount": 0.0})
+            promise = invoice.dunning_promise_ids
+            self.assertEqual((promise.state, promise.amount), ("open", 300.0))
+            invoice.write(
+                {"dunning_promise_date": date(2026, 4, 5), "dunning_promise_amount": 300.0}
+            )
+            self.assertEqual(promise.state, "cancel")  # replaced by the new one
+            self.assertEqual(len(invoice.dunning_promise_ids), 2)
+            invoice.write({"dunning_promise_date": False, "dunning_promise_amount": 0.0})
         self.assertEqual(set(invoice.dunning_promise_ids.mapped("state")), {"cancel"})
 
     def test_promise_input_is_checked(self):
