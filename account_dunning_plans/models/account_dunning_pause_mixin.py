@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.access import ACCOUNTING_GROUPS
+
 PAUSE_FIELDS = {"dunning_paused", "dunning_pause_until", "dunning_pause_reason"}
 
 
@@ -20,7 +22,7 @@ class AccountDunningPauseMixin(models.AbstractModel):
         copy=False,
         help="The pause ends by itself on this day; empty: until resumed by hand.",
     )
-    dunning_pause_reason = fields.Char(string="Pause reason", copy=False)
+    dunning_pause_reason = fields.Char(string="Pause reason", copy=False, groups=ACCOUNTING_GROUPS)
 
     # == Constraints ==
     @api.constrains("dunning_paused", "dunning_pause_until")

@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.access import ACCOUNTING_GROUPS
 from ..tools.explanation import as_html
 from ..tools.notify import success
 from ..tools.wording import REASON_SELECTION
@@ -48,6 +49,7 @@ class AccountMove(models.Model):
         string="Do not remind automatically",
         copy=False,
         tracking=True,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_entry_date = fields.Date(
         string="Entered dunning on",
@@ -57,13 +59,18 @@ class AccountMove(models.Model):
     )
     dunning_checked_date = fields.Date(copy=False, help="Last day the nightly job looked at it.")
     dunning_reason = fields.Selection(
-        REASON_SELECTION, string="Dunning status", copy=False, readonly=True
+        REASON_SELECTION,
+        string="Dunning status",
+        copy=False,
+        readonly=True,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_reason_detail = fields.Char(
         string="Dunning status details",
         copy=False,
         readonly=True,
         help="What the status refers to, e.g. the unmatched payments holding reminders.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_level_plan_id = fields.Many2one(
         "account.dunning.plan",
@@ -87,6 +94,7 @@ class AccountMove(models.Model):
         string="Dunning history",
         copy=False,
         readonly=True,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_action_count = fields.Integer(compute="_compute_dunning_action_count")
     dunning_days_overdue = fields.Integer(compute="_compute_dunning_days_overdue")
@@ -103,6 +111,7 @@ class AccountMove(models.Model):
         compute="_compute_dunning_explanation",
         sanitize=False,
         help="The dunning state today: plan, step, next date and the rule that decided it.",
+        groups=ACCOUNTING_GROUPS,
     )
 
     # == Promise and dispute fields ==
@@ -130,11 +139,14 @@ class AccountMove(models.Model):
         readonly=True,
         help="A payment promise was broken; the plan's broken-promise step comes next.",
     )
-    dunning_disputed = fields.Boolean(string="Disputed", copy=False)
+    dunning_disputed = fields.Boolean(string="Disputed", copy=False, groups=ACCOUNTING_GROUPS)
     dunning_dispute_reason_id = fields.Many2one(
-        "account.dunning.dispute.reason", string="Dispute reason", copy=False
+        "account.dunning.dispute.reason",
+        string="Dispute reason",
+        copy=False,
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_dispute_note = fields.Char(string="Dispute note", copy=False)
+    dunning_dispute_note = fields.Char(string="Dispute note", copy=False, groups=ACCOUNTING_GROUPS)
     dunning_no_email = fields.Boolean(
         string="No e-mail",
         compute="_compute_dunning_no_email",
@@ -401,4 +413,4 @@ class AccountMove(models.Model):
                         ).strip()
                     )
             for line in filter(None, lines):
-                move.message_post(body=line)
+                move.message_post(body=line, subtype_xmlid="mail.mt_note")

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools.access import ACCOUNTING_GROUPS
 from ..tools.explanation import as_html
 from .account_dunning_pause_mixin import PAUSE_FIELDS
 
@@ -40,6 +41,7 @@ class ResPartner(models.Model):
         string="Block reminders",
         tracking=True,
         help="No automatic reminder is sent to this customer.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_paused = fields.Boolean(
         string="Customer dunning paused",
@@ -47,7 +49,7 @@ class ResPartner(models.Model):
         "go on unless paused too.",
     )
     dunning_pause_until = fields.Date(string="Customer paused until")
-    dunning_pause_reason = fields.Char(string="Customer pause reason")
+    dunning_pause_reason = fields.Char(string="Customer pause reason", groups=ACCOUNTING_GROUPS)
     dunning_invoice_plan_count = fields.Integer(
         string="Invoices with their own plan",
         compute="_compute_dunning_invoice_plan_count",
@@ -202,7 +204,7 @@ class ResPartner(models.Model):
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
             message = partner._dunning_pause_message(before[partner])
             if message:
-                partner.message_post(body=message)
+                partner.message_post(body=message, subtype_xmlid="mail.mt_note")
         return result
 
     def _dunning_write_as_accountant(self, vals):
