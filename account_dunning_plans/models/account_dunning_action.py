@@ -61,8 +61,36 @@ class AccountDunningAction(models.Model):
     note = fields.Text(help="Details of a failure or of what was done.")
     amount_residual = fields.Monetary(string="Amount due", currency_field="currency_id")
     currency_id = fields.Many2one("res.currency")
+    once_key = fields.Char(
+        compute="_compute_once_key",
+        store=True,
+        copy=False,
+        help="Set on done actions: who (the invoice, or the customer for customer-level "
+        "plans), plan, step and day. The database allows it once: no code path can "
+        "execute the same step twice the same day.",
+    )
+
+    _sql_constraints = [
+        (
+            "once_a_day",
+            "UNIQUE(once_key)",
+            "This step was already executed for this invoice or customer on that day.",
+        ),
+    ]
 
     # == Compute methods ==
+    @api.depends("state", "date", "plan_id", "step_id", "partner_id", "move_ids")
+    def _compute_once_key(self):
+        for action in self:
+            if action.state != "done" or not action.step_id:
+                action.once_key = False
+                continue
+            if action.plan_id.scope == "customer" or len(action.move_ids) != 1:
+                who = f"partner:{action.partner_id.id}"
+            else:
+                who = f"move:{action.move_ids.id}"
+            action.once_key = f"{who}:{action.plan_id.id}:{action.step_id.id}:{action.date}"
+
     @api.depends("partner_id", "step_id", "date")
     def _compute_display_name(self):
         for action in self:

@@ -11,6 +11,9 @@ from ..tools.wording import labels
 
 _logger = logging.getLogger(__name__)
 
+# First key of the per-company advisory lock of dunning runs ("DUNN").
+RUN_LOCK = 0x44554E4E
+
 
 class AccountDunningRun(models.AbstractModel):
     """The dunning job: the nightly run, its batches and progress, the command line
@@ -43,11 +46,17 @@ class AccountDunningRun(models.AbstractModel):
         """
         Move = self.env["account.move"]
         Facts = self.env["account.dunning.facts"]
-        todays = self._todays(date)
+        # Odoo's cron runner calls again while work remains (and commits in between);
+        # "Run manually", the command line and code do the whole day at once.
+        in_cron = bool(
+            self.env.context.get("ir_cron_progress_id") and self.env.context.get("cron_id")
+        )
+        todays = self._lock(self._todays(date), quiet=in_cron)
+        if not todays:
+            return []
         # People's decisions first: pauses that ended, promises kept or broken.
         self._settle_people(todays)
         domain = self._get_domain(todays)
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         results = []
         remaining = 0
         while True:
@@ -78,6 +87,29 @@ class AccountDunningRun(models.AbstractModel):
             for company, today in todays.items():
                 self.env["account.dunning.report"]._send_due_reports(today, company)
         return results
+
+    @api.model
+    def _lock(self, todays, quiet=False):
+        """``todays`` without the companies another run is working on: each company is
+        locked (a PostgreSQL advisory lock, released when this transaction ends). When
+        every company is taken: an empty dict if ``quiet`` (a cron run: the other run
+        does the work), else a clear error."""
+        free = {}
+        for company, today in todays.items():
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (RUN_LOCK, company.id))
+            if self.env.cr.fetchone()[0]:
+                free[company] = today
+            else:
+                _logger.info("Dunning: a run is already in progress for %s", company.name)
+        if todays and not free and not quiet:
+            raise UserError(
+                self.env._(
+                    "A dunning run is already in progress for %(companies)s: try again "
+                    "when it is over.",
+                    companies=", ".join(company.name for company in todays),
+                )
+            )
+        return free
 
     @api.model
     def _todays(self, date=None):
@@ -238,6 +270,7 @@ class AccountDunningRun(models.AbstractModel):
         reminder sent by hand. Every hold of :meth:`_manual_check` must be in
         ``confirmed`` (reason codes a person confirmed), else nothing is sent."""
         plan, answer = self._manual_check(move)
+        self._lock({move.company_id: None})
         missing = [hold for hold in answer.holds if hold not in confirmed]
         if missing:
             reasons = labels(self.env)[0]
