@@ -11,7 +11,7 @@ from . import reasons
 from .calendar import WEEKDAYS, WorkCalendar, add_days, is_business_day, next_business_day
 from .customer import Action, Customer, apply_day, decide_day, forecast
 from .decide import decide, in_plan, level_reached, next_step_index, step_dates
-from .delivery import Contact, SendWindow, recipients
+from .delivery import Contact, SendWindow, next_retry, recipients, temporary_failure
 from .explain import Explanation, explain, explain_day
 from .facts import Decision, Invoice, Plan, Policy, Step
 from .group import CustomerDecision, decide_customer, reference_invoice
@@ -51,6 +51,7 @@ __all__ = [
     "manual_send",
     "needs_activity",
     "next_business_day",
+    "next_retry",
     "next_step_index",
     "promise_end",
     "promise_outcome",
@@ -61,4 +62,5 @@ __all__ = [
     "report_period_start",
     "settle_promise",
     "step_dates",
+    "temporary_failure",
 ]

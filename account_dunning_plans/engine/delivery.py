@@ -1,5 +1,6 @@
 """Who receives a reminder, and when a mail may leave (send window)."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -80,3 +81,44 @@ class SendWindow:
                 continue
             return max(start, moment) if offset == 0 else start
         return None
+
+
+# Retrying a mail the server did not take: after 5 minutes, then ever longer (the last
+# delay repeats), for at least RETRY_FOR after the first failure. Greylisting servers
+# accept a retry after a few minutes; an outage may last a night.
+RETRY_DELAYS = (5, 15, 30, 60, 120, 240, 480, 720)  # minutes
+RETRY_FOR = timedelta(hours=26)
+
+# Odoo's failure types that no retry can cure.
+FINAL_FAILURE_TYPES = (
+    "mail_email_invalid",
+    "mail_email_missing",
+    "mail_from_invalid",
+    "mail_from_missing",
+    "mail_bl",
+    "mail_optout",
+    "mail_dup",
+)
+_SMTP_CODE = re.compile(r"\b([2-5])\d\d\b")
+
+
+def temporary_failure(failure_type, reason) -> bool:
+    """Whether a mail that failed with Odoo's ``failure_type`` and ``reason`` may go
+    through later: 4xx replies (greylisting "451"), time-outs, refused or reset
+    connections. A 5xx reply or a bad address is final."""
+    if failure_type in FINAL_FAILURE_TYPES:
+        return False
+    codes = {match.group(1) for match in _SMTP_CODE.finditer(reason or "")}
+    return "5" not in codes
+
+
+def next_retry(retries: int, first_failure: datetime, now: datetime):
+    """When to put back in the queue a mail already retried ``retries`` times, that
+    first failed at ``first_failure``: after the next delay, the last attempt exactly
+    RETRY_FOR after the first failure; None once that one was made (it failed for
+    good)."""
+    delay = timedelta(minutes=RETRY_DELAYS[min(retries, len(RETRY_DELAYS) - 1)])
+    last = first_failure + RETRY_FOR
+    if now >= last:
+        return None
+    return min(now + delay, last)

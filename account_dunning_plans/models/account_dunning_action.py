@@ -49,7 +49,18 @@ class AccountDunningAction(models.Model):
     mail_id = fields.Many2one("mail.mail", string="Mail", ondelete="set null")
     mail_message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")
     mail_retries = fields.Integer(
-        copy=False, help="Times its mail went back to the queue after a mail server outage."
+        copy=False, help="Times its mail went back to the queue after a temporary failure."
+    )
+    mail_failed_at = fields.Datetime(
+        copy=False, readonly=True, help="When its mail first failed to reach the mail server."
+    )
+    mail_retry_at = fields.Datetime(
+        copy=False, readonly=True, help="When its mail goes back to the queue."
+    )
+    previous_levels = fields.Json(
+        copy=False,
+        help="Per invoice, its level, the plan it counts in and its last reminder before "
+        "this mail: restored if the mail fails for good.",
     )
     activity_id = fields.Many2one(
         "mail.activity",
@@ -123,24 +134,11 @@ class AccountDunningAction(models.Model):
         activities.sudo().unlink()
 
     @api.model
-    def _cron_retry_mails(self, max_retries=24):
-        """Put back in the mail queue the dunning mails a mail server outage left in
-        error, at most ``max_retries`` times each. Mails that failed for good (invalid
-        address, rendering) stay in error. The queue sends a mail once: nothing is
-        lost and nothing is sent twice."""
-        actions = self.sudo().search(
-            [("mail_id.state", "=", "exception"), ("mail_retries", "<", max_retries)]
-        )
-        mails = actions.mail_id.filtered(lambda mail: mail.failure_type in (False, "mail_smtp"))
-        if not mails:
-            return
-        actions = actions.filtered(lambda action: action.mail_id in mails)
-        for retries, group in actions.grouped("mail_retries").items():
-            group.write({"mail_retries": retries + 1})
-        mails.mark_outgoing()
-        cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
-        if cron:
-            cron._trigger()
+    def _cron_retry_mails(self):
+        """Mails the server did not take are retried, with growing delays, for a day
+        and more; those that fail for good are recorded so (see
+        ``account.dunning.delivery._retry_mails``)."""
+        self.env["account.dunning.delivery"]._retry_mails()
 
     def action_print_letter(self):
         """Print the postal letters of these actions (one PDF), attach each to the

@@ -3,9 +3,10 @@ from collections import defaultdict
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
-from ..engine import SendWindow
+from ..engine import SendWindow, next_retry, temporary_failure
+from ..engine import reasons as r
 
 
 class AccountDunningDelivery(models.AbstractModel):
@@ -272,3 +273,98 @@ class AccountDunningDelivery(models.AbstractModel):
             .create(vals_list)
         )
         return dict(zip(keys, activities, strict=True))
+
+    # == Mails that did not go ==
+    @api.model
+    def _retry_mails(self, now=None):
+        """Put back in the mail queue the dunning mails left in error by a temporary
+        failure (a server down, greylisting "451", a time-out), after growing delays
+        (:func:`..engine.delivery.next_retry`), for at least a day. A mail that failed
+        for good (a 5xx reply, an invalid address, or a day of retries) does not count
+        as sent: see :meth:`_give_up`. The queue sends each mail once, so nothing is
+        sent twice."""
+        now = now or fields.Datetime.now()
+        actions = (
+            self.env["account.dunning.action"]
+            .sudo()
+            .search([("state", "=", "done"), ("mail_id.state", "=", "exception")])
+        )
+        retry, give_up = self.env["account.dunning.action"], []
+        for action in actions:
+            mail = action.mail_id
+            if not temporary_failure(mail.failure_type, mail.failure_reason):
+                give_up.append(action)
+            elif not action.mail_failed_at:
+                action.write({"mail_failed_at": now, "mail_retry_at": next_retry(0, now, now)})
+            elif not action.mail_retry_at:
+                give_up.append(action)
+            elif action.mail_retry_at <= now:
+                retry |= action
+        for action in retry:
+            retries = action.mail_retries + 1
+            action.write(
+                {
+                    "mail_retries": retries,
+                    "mail_retry_at": next_retry(retries, action.mail_failed_at, now) or False,
+                }
+            )
+        if retry:
+            retry.mail_id.mark_outgoing()
+            cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+            if cron:
+                cron._trigger()
+        for action in give_up:
+            self._give_up(action)
+
+    @api.model
+    def _give_up(self, action):
+        """``action``'s mail failed for good: the action is failed, its invoices go
+        back to where they were (unless they moved on since), and a to-do with an
+        activity asks the step's responsible to reach the customer otherwise."""
+        mail = action.mail_id
+        reason = self.env._(
+            "The mail could not be delivered: %(reason)s",
+            reason=(mail.failure_reason or mail.failure_type or "").strip().splitlines()[0]
+            if (mail.failure_reason or mail.failure_type)
+            else self.env._("unknown error"),
+        )[:500]
+        mail.cancel()
+        action.write({"state": "failed", "reason": r.SEND_FAILED, "note": reason})
+        previous = action.previous_levels or {}
+        move_vals = {}
+        for move in action.move_ids:
+            before = previous.get(str(move.id))
+            if before is None or move.dunning_level != action.level:
+                continue
+            level, plan_id, last_date = before
+            move_vals[move] = {
+                "dunning_level": level,
+                "dunning_level_plan_id": plan_id or False,
+                "dunning_last_date": last_date or False,
+                "dunning_checked_date": False,
+                "dunning_reason": r.SEND_FAILED,
+            }
+        action.move_ids._dunning_write(move_vals)
+        step = action.step_id
+        customer = action.partner_id
+        record = customer if action.plan_id.scope == "customer" else action.move_ids[:1]
+        user = self._responsible(step, action.move_ids, customer) if step else self.env.user
+        activity = record.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Dunning mail failed: %(step)s", step=step.name or ""),
+            note=reason,
+            user_id=user.id,
+        )
+        action.sudo().copy(
+            {
+                "state": "todo",
+                "origin": action.origin,
+                "date": action.date,
+                "move_ids": [Command.set(action.move_ids.ids)],
+                "reason": r.SEND_FAILED,
+                "note": reason,
+                "activity_id": activity.id,
+                "mail_id": False,
+                "mail_message_id": False,
+            }
+        )

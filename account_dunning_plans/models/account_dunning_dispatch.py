@@ -6,7 +6,7 @@ from collections import defaultdict
 import psycopg2
 from markupsafe import Markup
 
-from odoo import Command, api, models
+from odoo import Command, api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..engine import level_reached, needs_activity
@@ -390,6 +390,15 @@ class _Recorder:
             mail_id=mail.id,
             mail_message_id=mail.mail_message_id.id,
             user_id=self.dispatch.env.uid if self.origin == "manual" else False,
+            # Restored if the mail fails for good.
+            previous_levels={
+                str(move.id): [
+                    move.dunning_level,
+                    move.dunning_level_plan_id.id,
+                    fields.Date.to_string(move.dunning_last_date),
+                ]
+                for move in due.moves
+            },
         )
         self.action_vals.append(vals)
         for move in due.moves:

@@ -67,8 +67,11 @@ def scenario(env, live_port, down_port):
     english = env["res.partner"].create(
         {"name": "Acme Ltd", "is_company": True, "email": "ap@acme.example.com", "lang": "en_US"}
     )
+    refused = env["res.partner"].create(
+        {"name": "Gone Ltd", "is_company": True, "email": "refused@gone.example.com"}
+    )
     invoices = env["account.move"]
-    for partner, amount in ((french, 1234.5), (english, 800.0)):
+    for partner, amount in ((french, 1234.5), (english, 800.0), (refused, 300.0)):
         with freeze_time("2026-01-20"):  # posted then: not post factum
             invoice = env["account.move"].create(
                 {
@@ -83,35 +86,48 @@ def scenario(env, live_port, down_port):
             )
             invoice.action_post()
         invoices |= invoice
-    with freeze_time("2026-03-11 10:00:00"):
-        report = run(env, invoices, server, live_port)
-    return report
+    return run(env, invoices, server, live_port)
 
 
 def run(env, invoices, server, live_port):
-    """The night's job, then the mail queue: down, retried, back, and again."""
-    env["account.dunning.run"]._cron_process_dunning()
-    actions = env["account.dunning.action"].search([("move_ids", "in", invoices.ids)])
+    """The night's job, then the mail queue and its retries: the server down, back
+    but greylisting, and refusing one address for good."""
+    Action = env["account.dunning.action"]
+    with freeze_time("2026-03-11 10:00:00"):
+        env["account.dunning.run"]._cron_process_dunning()
+    actions = Action.search([("move_ids", "in", invoices.ids)])
     mails = actions.mail_id
 
     def states():
         return sorted(mail.state for mail in mails.exists())
+
+    def at(moment, *calls):
+        with freeze_time(moment):
+            for call in calls:
+                call()
+        return states()
 
     report = {
         "invoices": {invoice.partner_id.name: invoice.name for invoice in invoices},
         "queued": len(mails),
         "queued_states": states(),
     }
-    env["mail.mail"].process_email_queue()  # the server is down
-    report["after_outage"] = states()
-    env["account.dunning.action"]._cron_retry_mails()
-    report["after_retry"] = states()
-    server.smtp_port = live_port  # the server is back
-    env["mail.mail"].process_email_queue()
-    report["after_delivery"] = states()
-    env["account.dunning.action"]._cron_retry_mails()
-    env["mail.mail"].process_email_queue()
-    report["final"] = states()
+    queue = env["mail.mail"].process_email_queue
+    report["after_outage"] = at("2026-03-11 10:01:00", queue)  # the server is down
+    report["seen"] = at("2026-03-11 10:05:00", Action._cron_retry_mails)
+    report["after_retry"] = at("2026-03-11 10:10:00", Action._cron_retry_mails)
+    server.smtp_port = live_port  # the server is back, greylisting
+    report["greylisted"] = at("2026-03-11 10:11:00", queue)
+    report["too_early"] = at("2026-03-11 10:12:00", Action._cron_retry_mails)
+    report["after_delivery"] = at("2026-03-11 10:25:00", Action._cron_retry_mails, queue)
+    report["final"] = at("2026-03-12 12:00:00", Action._cron_retry_mails, queue)
+    gone = invoices.filtered(lambda invoice: invoice.partner_id.name == "Gone Ltd")
+    report["refused"] = {
+        "actions": sorted((action.state, action.reason) for action in gone.dunning_action_ids),
+        "level": gone.dunning_level,
+        "activities": len(gone.activity_ids),
+    }
+    report["levels"] = sorted(invoice.dunning_level for invoice in invoices)
     return report
 
 

@@ -3,7 +3,7 @@
 holidays, activities of manual steps, templates by payment method, attachments,
 followers and retries after a mail server outage."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from odoo import Command
 from odoo.exceptions import ValidationError
@@ -331,17 +331,57 @@ class TestDunningDelivery(DunningCommon):
         self.assertIn(self.controller.partner_id, plain.message_partner_ids)
 
     # == Mail server outage ==
-    def test_mails_of_an_outage_are_retried_once(self):
+    def test_temporary_failures_are_retried_with_growing_delays(self):
+        """A server down or greylisting: back in the queue 5, 15, 30 minutes... later,
+        for more than a day; then the mail failed for good."""
         first = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1))
-        second = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1), partner=self.acme)
         self.job_at(datetime(2026, 3, 11, 10, 0))
-        outage, invalid = self.mails_of(first), self.mails_of(second)
-        outage.write({"state": "exception", "failure_reason": "111 Connection refused"})
-        invalid.write({"state": "exception", "failure_type": "mail_email_invalid"})
-        Action = self.env["account.dunning.action"]
-        Action._cron_retry_mails()
-        self.assertEqual((outage.state, invalid.state), ("outgoing", "exception"))
-        self.assertEqual(first.dunning_action_ids.mail_retries, 1)
-        outage.write({"state": "exception"})
-        Action._cron_retry_mails(max_retries=1)
-        self.assertEqual(outage.state, "exception", "retries are capped")
+        mail = self.mails_of(first)
+        action = first.dunning_action_ids
+        Delivery = self.env["account.dunning.delivery"]
+
+        def fails(reason, failure_type="unknown"):
+            mail.write({"state": "exception", "failure_type": failure_type})
+            mail.failure_reason = reason
+
+        fails("{'a@example.com': (451, b'4.7.1 Greylisted, try again later')}")
+        start = datetime(2026, 3, 11, 10, 5)
+        Delivery._retry_mails(start)
+        self.assertEqual(mail.state, "exception", "greylisting wants a delay first")
+        self.assertEqual(action.mail_retry_at, start + timedelta(minutes=5))
+        Delivery._retry_mails(start + timedelta(minutes=4))
+        self.assertEqual(mail.state, "exception")
+        Delivery._retry_mails(start + timedelta(minutes=5))
+        self.assertEqual((mail.state, action.mail_retries), ("outgoing", 1))
+        self.assertEqual(action.mail_retry_at, start + timedelta(minutes=20))
+        # The server is down for a day and more: retried ever later, then given up.
+        moment = start + timedelta(minutes=5)
+        while action.state == "done":
+            fails("[Errno 111] Connection refused", "mail_smtp")
+            moment = action.mail_retry_at or moment
+            Delivery._retry_mails(moment)
+        self.assertEqual(moment - start, timedelta(hours=26))  # the last attempt
+        self.assertEqual(action.mail_retries, 8)
+        self.assertEqual(action.state, "failed")
+
+    def test_a_mail_that_fails_for_good_does_not_count(self):
+        """A 5xx reply: the action fails, the invoice goes back to its level, and a
+        to-do with an activity asks its responsible to reach the customer."""
+        invoice = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1))
+        self.job_at(datetime(2026, 3, 11, 10, 0))
+        self.assertEqual(invoice.dunning_level, 2)
+        mail = self.mails_of(invoice)
+        mail.write({"state": "exception", "failure_type": "unknown"})
+        mail.failure_reason = "{'alpha@example.com': (550, b'5.1.1 No such user')}"
+        with freeze_time("2026-03-11 12:00:00"):
+            self.env["account.dunning.action"]._cron_retry_mails()
+        sent, todo = invoice.dunning_action_ids.sorted("id")
+        self.assertEqual((sent.state, sent.reason), ("failed", "send_failed"))
+        self.assertIn("550", sent.note)
+        self.assertEqual((mail.state, invoice.dunning_level), ("cancel", 0))
+        self.assertFalse(invoice.dunning_last_date)
+        self.assertEqual((todo.state, todo.reason, todo.level), ("todo", "send_failed", 2))
+        self.assertEqual(todo.activity_id.res_id, invoice.id)
+        self.assertIn("550", todo.activity_id.note)
+        # The to-do holds the invoice: nothing goes out until a person acts.
+        self.assertEqual(self.job_at(datetime(2026, 3, 12, 10, 0))[invoice].reason, "todo_pending")

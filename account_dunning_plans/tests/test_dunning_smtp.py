@@ -18,10 +18,22 @@ from odoo.tools import config
 
 
 class Sink:
-    """An SMTP server's handler keeping every message it accepts."""
+    """An SMTP server's handler keeping every message it accepts. It greylists: each
+    recipient is refused once ("451"), then accepted; ``refused@`` addresses never
+    are ("550")."""
 
     def __init__(self):
         self.messages = []
+        self.seen = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("refused@"):
+            return "550 5.1.1 No such user"
+        if address not in self.seen:
+            self.seen.add(address)
+            return "451 4.7.1 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(
@@ -59,14 +71,29 @@ class TestDunningSmtp(TransactionCase):
         self.assertEqual(result.returncode, 0, result.stderr[-3000:])
         report = json.loads(result.stdout)
 
-        # Queued by the job, held by the outage, put back in the queue, sent once.
-        self.assertEqual(report["queued"], 2)
-        self.assertEqual(report["queued_states"], ["outgoing", "outgoing"])
-        self.assertEqual(report["after_outage"], ["exception", "exception"])
-        self.assertEqual(report["after_retry"], ["outgoing", "outgoing"])
-        self.assertEqual(report["after_delivery"], [], "sent, then deleted (auto_delete)")
-        self.assertEqual(report["final"], [])
+        # Queued by the job, held by the outage, retried after five minutes, greylisted,
+        # retried fifteen minutes later and accepted: sent once. One address is refused
+        # for good: that reminder does not count, and a person is asked to act.
+        self.assertEqual(report["queued"], 3)
+        self.assertEqual(report["queued_states"], ["outgoing"] * 3)
+        self.assertEqual(report["after_outage"], ["exception"] * 3)
+        self.assertEqual(report["seen"], ["exception"] * 3, "a delay before the retry")
+        self.assertEqual(report["after_retry"], ["outgoing"] * 3)
+        self.assertEqual(report["greylisted"], ["exception"] * 3)
+        # The 550 is final at once; the greylisted two wait for their delay.
+        self.assertEqual(report["too_early"], ["cancel", "exception", "exception"])
+        self.assertEqual(report["after_delivery"], ["cancel"], "sent (and deleted) but one")
+        self.assertEqual(report["final"], ["cancel"])
         self.assertEqual(len(sink.messages), 2, "one mail per customer, never twice")
+        self.assertEqual(
+            report["refused"],
+            {
+                "actions": [["failed", "send_failed"], ["todo", "send_failed"]],
+                "level": 0,
+                "activities": 1,
+            },
+        )
+        self.assertEqual(report["levels"], [0, 2, 2])
 
         received = {}
         for mail_from, rcpt_tos, content in sink.messages:

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..engine import Contact, SendWindow, WorkCalendar, recipients
+from ..engine import Contact, SendWindow, WorkCalendar, next_retry, recipients, temporary_failure
+from ..engine.delivery import RETRY_FOR
 from .engine_case import EngineCase, tagged
 
 FRIDAY = datetime(2026, 3, 6, 2, 0)
@@ -113,3 +114,29 @@ class TestSendWindow(EngineCase):
         while probe < opening:
             self.assertFalse(open_at(probe), probe)
             probe = probe.replace(minute=probe.minute // 30 * 30) + timedelta(minutes=30)
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestRetries(EngineCase):
+    def test_what_is_worth_a_retry(self):
+        greylisted = "{'a@example.com': (451, b'4.7.1 Greylisted, try again later')}"
+        self.assertTrue(temporary_failure("unknown", greylisted))
+        self.assertTrue(temporary_failure("mail_smtp", "[Errno 111] Connection refused"))
+        self.assertTrue(temporary_failure(False, "timed out"))
+        self.assertFalse(temporary_failure("unknown", "(550, b'5.1.1 No such user')"))
+        self.assertFalse(temporary_failure("mail_email_invalid", ""))
+
+    @settings(max_examples=50, deadline=None)
+    @given(st.lists(st.integers(0, 3), max_size=40))
+    def test_retried_for_a_day_and_more_then_never(self, lateness):
+        """Whatever the cron's lateness, attempts grow apart and stop at RETRY_FOR."""
+        first = datetime(2026, 3, 11, 10, 0)
+        now, retries, attempts = first, 0, []
+        while (when := next_retry(retries, first, now)) is not None:
+            now = when + timedelta(minutes=lateness[retries] if retries < len(lateness) else 0)
+            attempts.append(when)
+            retries += 1
+        self.assertEqual(max(attempts), first + RETRY_FOR)
+        self.assertGreaterEqual(RETRY_FOR, timedelta(hours=24))
+        gaps = [b - a for a, b in zip(attempts, attempts[1:-1], strict=False)]
+        self.assertEqual(gaps, sorted(gaps))
