@@ -52,7 +52,13 @@ def migrate(cr, version):
     retry = env.ref("account_dunning_plans.ir_cron_dunning_retry_mails", raise_if_not_found=False)
     if retry and (retry.interval_number, retry.interval_type) == (1, "hours"):
         # Growing delays from five minutes: the job looks every five minutes.
-        retry.write({"interval_number": 5, "interval_type": "minutes"})
+        retry.write(
+            {
+                "interval_number": 5,
+                "interval_type": "minutes",
+                "name": "Dunning: retry mails the mail server did not take",
+            }
+        )
     # mode "init": records of a noupdate block are written again, and stay noupdate.
     convert_file(
         env, "account_dunning_plans", "data/mail_template_data.xml", {}, mode="init", kind="data"
