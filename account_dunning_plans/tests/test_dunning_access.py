@@ -83,6 +83,25 @@ class TestDunningAccess(DunningCommon, AccountTestInvoicingHttpCommon):
         with self.assertRaises(AccessError):
             self.env["account.dunning.action"].with_user(self.portal).search([])
 
+    def test_nobody_acts_on_another_company_s_invoice(self):
+        other = self.setup_other_company()["company"]
+        self.env.user.company_ids |= other
+        self.create_plan([(10, "first")], company_id=other.id, is_default=True)
+        theirs = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), company_id=other.id)
+        billing = new_test_user(
+            self.env,
+            login="dunning_billing_one_company",
+            groups="account.group_account_invoice",
+            company_ids=[(6, 0, self.company.ids)],
+            company_id=self.company.id,
+        )
+        for method in ("action_dunning_send_now", "action_dunning_send_test"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(theirs.with_user(billing), method)()
+        with self.assertRaises(AccessError):
+            theirs.with_user(billing).write({"dunning_blocked": True})
+        self.assertFalse(theirs.dunning_action_ids)
+
     def test_notes_in_the_chatter_are_internal(self):
         notes = self.invoice.message_ids.filtered(lambda message: SECRET in (message.body or ""))
         self.assertEqual(len(notes), 2)  # the pause and the dispute
@@ -93,6 +112,27 @@ class TestDunningAccess(DunningCommon, AccountTestInvoicingHttpCommon):
             .search([("model", "=", "account.move"), ("res_id", "=", self.invoice.id)])
         )
         self.assertFalse(visible.filtered(lambda message: SECRET in (message.body or "")))
+
+    def test_the_portal_page_in_a_browser(self):
+        """The customer's browser, its chatter loaded: nothing internal on the page."""
+        code = """
+            setTimeout(() => {
+                const text = document.body.innerText;
+                if (!text.includes(%(name)r)) {
+                    console.error("the invoice is not shown");
+                } else if (text.includes(%(secret)r) || text.includes("Dunning paused")) {
+                    console.error("an internal note is shown");
+                } else {
+                    console.log("test successful");
+                }
+            }, 2000);
+        """ % {"name": self.invoice.name, "secret": SECRET}
+        self.browser_js(
+            f"/my/invoices/{self.invoice.id}",
+            code,
+            ready="document.readyState === 'complete'",
+            login=self.portal.login,
+        )
 
     def test_the_portal_page_shows_nothing_internal(self):
         """What the customer's browser gets: the invoice page and its chatter."""
