@@ -83,6 +83,19 @@ class TestDunningAccess(DunningCommon, AccountTestInvoicingHttpCommon):
         with self.assertRaises(AccessError):
             self.env["account.dunning.action"].with_user(self.portal).search([])
 
+    def test_other_users_still_work_with_customers_and_invoices(self):
+        """Restricted fields do not get in the way of users without accounting rights:
+        a contact added to a blocked customer follows it, an invoice page opens."""
+        self.employee.groups_id |= self.env.ref("base.group_partner_manager")
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.employee)
+            .create({"name": "New contact", "parent_id": self.customer.id})
+        )
+        self.assertTrue(contact.sudo().dunning_blocked, "contacts follow their company")
+        self.customer.with_user(self.employee).write({"phone": "+32 2 555 00 00"})
+        self.assertTrue(self.invoice.with_user(self.portal).name)
+
     def test_nobody_acts_on_another_company_s_invoice(self):
         other = self.setup_other_company()["company"]
         self.env.user.company_ids |= other
