@@ -146,6 +146,8 @@ class AccountDunningDispatch(models.AbstractModel):
             "dunning_delivery": delivery,
             "dunning_statements": statements,
             "dunning_companies": companies,
+            # Each template body is compiled once, not once per mail (mail_template.py).
+            "dunning_render_cache": True,
         }
         if day:
             context["dunning_date"] = str(day)

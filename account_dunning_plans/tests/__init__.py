@@ -22,3 +22,4 @@ from . import test_dunning_i18n
 from . import test_dunning_faults
 from . import test_dunning_access
 from . import test_dunning_concurrency
+from . import test_dunning_render

@@ -1,0 +1,85 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import traceback
+from collections import OrderedDict
+
+from lxml import html
+from markupsafe import Markup
+
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import safe_eval
+
+_logger = logging.getLogger(__name__)
+
+# Compiled QWeb bodies, by source, language and options: a template's edit changes its
+# source, hence its key. Bounded, like Odoo's own template cache.
+COMPILED = OrderedDict()
+COMPILED_MAX = 128
+
+
+class MailTemplate(models.Model):
+    """Mail templates render their QWeb body once per record, compiling it again for
+    each one (Odoo caches compiled templates loaded by view only). For dunning mails
+    (context ``dunning_render_cache``) the compiled body is reused for every record,
+    every batch and every run: the result is the same as Odoo's normal path (tested for
+    every shipped template and language), for a fraction of the time."""
+
+    _inherit = "mail.template"
+
+    def _render_template_qweb(self, template_src, model, res_ids, add_context=None, options=None):
+        if (
+            not self.env.context.get("dunning_render_cache")
+            or not template_src
+            or not res_ids
+            or not self._has_unsafe_expression_template_qweb(template_src, model)
+        ):
+            return super()._render_template_qweb(
+                template_src, model, res_ids, add_context=add_context, options=options
+            )
+        options = options or {}
+        variables = self._render_eval_context()
+        if add_context:
+            variables.update(**add_context)
+        qweb = self.env["ir.qweb"].with_context(**options)
+        functions, name = self._dunning_compiled(qweb, template_src, options)
+        results = {}
+        for record in self.env[model].browse(res_ids):
+            values = dict(variables, object=record)
+            try:
+                # What ir.qweb._render does, the compilation apart.
+                prepared = qweb._prepare_environment(values)
+                safe_eval.check_values(values)
+                rendered = "".join(functions[name](prepared, values))
+            except Exception as error:
+                _logger.info("Failed to render template: %s", template_src, exc_info=True)
+                raise UserError(
+                    self.env._(
+                        "Failed to render QWeb template: %(template_src)s\n\n"
+                        "%(template_traceback)s)",
+                        template_src=template_src,
+                        template_traceback=traceback.format_exc(),
+                    )
+                ) from error
+            # The <div> wrapping several root nodes (as Odoo adds it) goes.
+            results[record.id] = Markup(rendered)[5:-6]
+        return results
+
+    def _dunning_compiled(self, qweb, template_src, options):
+        """``(template functions, main function name)`` of ``template_src`` compiled by
+        ``qweb`` (its language and options are part of the key)."""
+        key = (
+            template_src,
+            qweb.env.context.get("lang"),
+            tuple(sorted((k, repr(v)) for k, v in options.items())),
+        )
+        compiled = COMPILED.get(key)
+        if compiled is None:
+            element = html.fragment_fromstring(template_src, create_parent="div")
+            compiled = qweb._prepare_environment({})._compile(element)
+            COMPILED[key] = compiled
+            while len(COMPILED) > COMPILED_MAX:
+                COMPILED.popitem(last=False)
+        else:
+            COMPILED.move_to_end(key)
+        return compiled

@@ -1,0 +1,76 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The dunning mails' compiled-once rendering gives exactly what Odoo's normal path
+gives, for every shipped template and language."""
+
+from datetime import date
+
+from odoo.tests import tagged
+
+from ..models import mail_template
+from .common import DunningCommon
+
+LANGUAGES = ("en_US", "fr_FR", "nl_NL", "de_DE")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRender(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lang in LANGUAGES[1:]:
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], list(LANGUAGES[1:]), overwrite=True
+        )
+
+    def render(self, template, records, lang, cached):
+        dispatch = self.env["account.dunning.dispatch"]
+        context = {"lang": lang}
+        if cached:
+            context["dunning_render_cache"] = True
+        template = template.with_context(dispatch._mail_context({}, date(2026, 3, 20)), **context)
+        if not cached:
+            template = template.with_context(dunning_render_cache=False)
+        return {
+            field: template._render_field(field, records.ids) for field in ("subject", "body_html")
+        }
+
+    def test_identical_to_odoo_for_every_template_and_language(self):
+        customers = self.env["res.partner"].create(
+            [{"name": f"Render {i}", "email": f"r{i}@example.com"} for i in range(3)]
+        )
+        invoices = self.env["account.move"].union(
+            *(
+                self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 1234.5 + i, partner=c)
+                for i, c in enumerate(customers)
+            )
+        )
+        templates = self.env["mail.template"].search(
+            [("id", "in", [self.env.ref(xmlid).id for xmlid in self._shipped()])]
+        )
+        self.assertEqual(len(templates), 7)
+        mail_template.COMPILED.clear()
+        for template in templates:
+            records = customers if template.model == "res.partner" else invoices
+            for lang in LANGUAGES:
+                with self.subTest(template=template.name, lang=lang):
+                    normal = self.render(template, records, lang, cached=False)
+                    cached = self.render(template, records, lang, cached=True)
+                    self.assertEqual(cached, normal)
+                    self.assertTrue(all(normal["body_html"].values()))
+        # Compiled once per template and language, whatever the number of records.
+        self.assertEqual(len(mail_template.COMPILED), len(templates) * len(LANGUAGES))
+
+    def _shipped(self):
+        return [
+            f"account_dunning_plans.mail_template_dunning_{key}"
+            for key in (
+                "courtesy",
+                "first",
+                "second",
+                "final",
+                "customer",
+                "customer_final",
+                "merged",
+            )
+        ]
