@@ -2,13 +2,20 @@
 """Benchmark of the nightly dunning job; prints figures, asserts nothing.
 
 Usage: python bench/dunning_bench.py [--db NAME] [--invoices N] [--customers N]
-                                     [--customer-level SHARE] [--rebuild]
+                                     [--customer-level SHARE] [--rebuild] [--drop]
 
 Builds (once) a database with the addon, N overdue customer invoices spread over customers
 (a SHARE of them, default 0.25, on the shipped customer-level plan) and dunning enabled,
-with fresh bank data, then runs the job for one day inside a transaction that is rolled
-back, so it can be rerun on the same data. Prints invoices looked at, invoices reminded,
-mails queued (one per customer), seconds, invoices per second and SQL queries.
+with fresh bank data. Then, each in a transaction that is rolled back (the same data
+every time), it measures:
+
+- the floor: one SQL scan of the overdue invoices, a shipped mail template rendered in a
+  batch for one invoice per customer, one create of those mails;
+- the job for one day with every customer at customer level (one statement each);
+- the job with every invoice on the default invoice-level plan (mails merged per customer).
+
+Prints, for each: invoices looked at, reminded, mails queued, seconds, invoices per
+second, SQL queries, the process's peak memory so far and the ratio to the floor.
 """
 
 import argparse
@@ -38,7 +45,8 @@ def odoo_args(db):
 def build(db, invoices, customers, customer_share, day):
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", db], check=False)
     subprocess.run(
-        ["odoo", *odoo_args(db), "-i", "account_dunning_plans", "--without-demo=all"]
+        [sys.executable, "-m", "odoo", *odoo_args(db), "-i", "account_dunning_plans"]
+        + ["--without-demo=all"]
         + ["--stop-after-init", "--log-level=warn", "--http-port=8179"],
         check=True,
     )
@@ -91,24 +99,90 @@ def build(db, invoices, customers, customer_share, day):
             print(f"  {min(start + 500, invoices)} invoices", file=sys.stderr)
 
 
-def run(db, day):
+def prepare(env, variant):
+    """Put every customer on one plan level: ``invoice`` (the default invoice-level plan
+    on every invoice, merged mails) or ``customer`` (the shipped customer-level plan,
+    one statement per customer)."""
+    company = env.ref("base.main_company")
+    invoice_plan = env.ref("account_dunning_plans.account_dunning_plan_default")
+    customer_plan = env.ref("account_dunning_plans.account_dunning_plan_customer")
+    moves = env["account.move"].search(
+        [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
+    )
+    partners = moves.commercial_partner_id.with_company(company)
+    if variant == "invoice":
+        partners.write({"dunning_plan_mode": "none"})
+        moves._dunning_write(dict.fromkeys(moves, {"dunning_plan_id": invoice_plan.id}))
+    else:
+        partners.write({"dunning_plan_mode": "custom", "dunning_plan_id": customer_plan.id})
+        moves._dunning_write(dict.fromkeys(moves, {"dunning_plan_id": False}))
+    env.flush_all()
+
+
+def floor(env, day):
+    """The floor: one SQL scan of the overdue invoices, one shipped template rendered
+    in a batch for one invoice per customer, one create of the mails."""
+    moves = env["account.move"].search(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", day),
+        ]
+    )
+    first = {}
+    for move in moves:
+        first.setdefault(move.commercial_partner_id, move)
+    ids = [move.id for move in first.values()]
+    template = env.ref("account_dunning_plans.mail_template_dunning_first")
+    values = template._generate_template(ids, ("subject", "body_html", "email_from"))
+    env["mail.mail"].create(
+        [
+            {
+                "subject": values[move_id]["subject"],
+                "body_html": values[move_id]["body_html"],
+                "email_from": values[move_id].get("email_from") or "bench@example.com",
+                "email_to": "customer@example.com",
+                "model": "account.move",
+                "res_id": move_id,
+            }
+            for move_id in ids
+        ]
+    )
+    return len(moves), len(ids)
+
+
+def measure(db, day, what):
+    """Run ``what`` (floor, invoice, customer) in a transaction rolled back: ``(looked
+    at, reminded, mails, seconds, queries, peak RSS MB)``."""
+    import resource
+
     import odoo
     from odoo import api
 
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if what != "floor":
+            prepare(env, what)
+        env.invalidate_all()
         before_mails = env["mail.mail"].search_count([])
         queries = cr.sql_log_count
         started = time.perf_counter()
-        results = env["account.dunning.run"].with_context(ir_cron_progress_id=False)._run(date=day)
+        if what == "floor":
+            looked, reminded = floor(env, day)
+        else:
+            run = env["account.dunning.run"].with_context(ir_cron_progress_id=False)
+            results = run._run(date=day)
+            looked = len(results)
+            reminded = sum(1 for _move, _plan, decision in results if decision.acts)
         env.flush_all()
         seconds = time.perf_counter() - started
         mails = env["mail.mail"].search_count([]) - before_mails
         queries = cr.sql_log_count - queries
-        reminded = sum(1 for _move, _plan, decision in results if decision.acts)
         cr.rollback()
-    return len(results), reminded, mails, seconds, queries
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return looked, reminded, mails, seconds, queries, peak
 
 
 def main():
@@ -119,6 +193,7 @@ def main():
     parser.add_argument("--customer-level", type=float, default=0.25, dest="customer_share")
     parser.add_argument("--date", default="2026-03-20")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
     args = parser.parse_args()
 
     import odoo
@@ -138,15 +213,25 @@ def main():
             date.fromisoformat(args.date),
         )
     odoo.modules.module.initialize_sys_path()
-    looked, reminded, mails, seconds, queries = run(args.db, date.fromisoformat(args.date))
-    print(f"database          {args.db}")
-    print(f"day               {args.date}")
-    print(f"invoices examined {looked}")
-    print(f"invoices reminded {reminded}")
-    print(f"mails queued      {mails}")
-    print(f"seconds           {seconds:.2f}")
-    print(f"invoices/second   {looked / seconds:.0f}")
-    print(f"SQL queries       {queries}")
+    day = date.fromisoformat(args.date)
+    print(f"database {args.db}, day {args.date}")
+    print(
+        f"{'run':<16}{'looked at':>10}{'reminded':>10}{'mails':>8}{'seconds':>9}"
+        f"{'inv/s':>8}{'queries':>9}{'peak MB':>9}{'x floor':>9}"
+    )
+    base = None
+    for what in ("floor", "customer", "invoice"):
+        looked, reminded, mails, seconds, queries, peak = measure(args.db, day, what)
+        base = base or seconds
+        label = {"floor": "floor", "customer": "customer level", "invoice": "invoice level"}
+        print(
+            f"{label[what]:<16}{looked:>10}{reminded:>10}{mails:>8}{seconds:>9.2f}"
+            f"{looked / seconds:>8.0f}{queries:>9}{peak:>9.0f}{seconds / base:>9.2f}"
+        )
+    if args.drop:
+        odoo.modules.registry.Registry.delete(args.db)
+        odoo.sql_db.close_db(args.db)
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", args.db], check=True)
 
 
 if __name__ == "__main__":
