@@ -1,16 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
-import traceback
 from collections import OrderedDict
 
 from lxml import html
 from markupsafe import Markup
 
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.tools import safe_eval
-
-_logger = logging.getLogger(__name__)
 
 # Compiled QWeb bodies, by source, language and options: a template's edit changes its
 # source, hence its key. Bounded, like Odoo's own template cache.
@@ -51,16 +46,11 @@ class MailTemplate(models.Model):
                 prepared = qweb._prepare_environment(values)
                 safe_eval.check_values(values)
                 rendered = "".join(functions[name](prepared, values))
-            except Exception as error:
-                _logger.info("Failed to render template: %s", template_src, exc_info=True)
-                raise UserError(
-                    self.env._(
-                        "Failed to render QWeb template: %(template_src)s\n\n"
-                        "%(template_traceback)s)",
-                        template_src=template_src,
-                        template_traceback=traceback.format_exc(),
-                    )
-                ) from error
+            except Exception:  # noqa: BLE001 - Odoo's normal path tells what failed
+                # Rendered again by Odoo's own path, which raises its own error.
+                return super()._render_template_qweb(
+                    template_src, model, res_ids, add_context=add_context, options=options
+                )
             # The <div> wrapping several root nodes (as Odoo adds it) goes.
             results[record.id] = Markup(rendered)[5:-6]
         return results
