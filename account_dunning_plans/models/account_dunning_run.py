@@ -45,7 +45,6 @@ class AccountDunningRun(models.AbstractModel):
         ``[(move, plan, decision)]``.
         """
         Move = self.env["account.move"]
-        Facts = self.env["account.dunning.facts"]
         # Odoo's cron runner calls again while work remains (and commits in between);
         # "Run manually", the command line and code do the whole day at once.
         in_cron = bool(
@@ -63,40 +62,69 @@ class AccountDunningRun(models.AbstractModel):
             batch = Move.search(domain, limit=batch_size, order="id")
             if not batch:
                 break
-            moves = batch | Move.search(
-                Facts._open_domain()
-                + [("commercial_partner_id", "in", batch.commercial_partner_id.ids)],
-                order="id",
-            )
-            for company, company_moves in moves.grouped("company_id").items():
-                today = todays.get(company) or date or company._dunning_today()
-                statuses, dues = self._decide(company_moves, today)
-                self.env["account.dunning.dispatch"]._execute(
-                    statuses,
-                    dues,
-                    today,
-                    details=self.env["account.dunning.explanation"]._reason_details(statuses),
-                )
-                results += statuses
+            statuses = self._run_customers(batch, todays)
+            results += statuses
             remaining = Move.search_count(domain)
-            self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
+            self.env["ir.cron"]._notify_progress(done=len(statuses), remaining=remaining)
             if in_cron:
                 break
         if not remaining:
-            # The run of the day is complete: the reports can tell about it.
-            for company, today in todays.items():
-                self.env["account.dunning.report"]._send_due_reports(today, company)
+            self._finish_day(todays)
         return results
 
     @api.model
-    def _lock(self, todays, quiet=False):
+    def _run_customers(self, pending, todays):
+        """The run's unit of work: decide and dispatch, on their company's today
+        (``todays``: ``{company: date}``), the receivables ``pending`` with every open
+        invoice of their customers in those companies (the customer level groups them
+        and the contact delay spans both levels). The caller holds the companies' run
+        lock. Returns the statuses as ``[(move, plan, decision)]``."""
+        moves = pending | self.env["account.move"].search(
+            self.env["account.dunning.facts"]._open_domain()
+            + [
+                ("commercial_partner_id", "in", pending.commercial_partner_id.ids),
+                ("company_id", "in", [company.id for company in todays]),
+            ],
+            order="id",
+        )
+        results = []
+        for company, company_moves in moves.grouped("company_id").items():
+            today = todays.get(company) or company._dunning_today()
+            statuses, dues = self._decide(company_moves, today)
+            self.env["account.dunning.dispatch"]._execute(
+                statuses,
+                dues,
+                today,
+                details=self.env["account.dunning.explanation"]._reason_details(statuses),
+            )
+            results += statuses
+        return results
+
+    @api.model
+    def _finish_day(self, todays):
+        """The day of each company of ``todays`` is complete: send the periodic
+        reports that are due, which can now tell about it."""
+        for company, today in todays.items():
+            self.env["account.dunning.report"]._send_due_reports(today, company)
+
+    @api.model
+    def _lock(self, todays, quiet=False, shared=False):
         """``todays`` without the companies another run is working on: each company is
-        locked (a PostgreSQL advisory lock, released when this transaction ends). When
-        every company is taken: an empty dict if ``quiet`` (a cron run: the other run
-        does the work), else a clear error."""
+        locked (a PostgreSQL advisory lock, released when this transaction ends). A
+        whole run takes it exclusively; a part of a run (``shared``, e.g. one batch of
+        customers run as a job) shares it with the other parts, never with a whole
+        run. When every company is taken: an empty dict if ``quiet`` (a cron run: the
+        other run does the work), else a clear error."""
         free = {}
         for company, today in todays.items():
-            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (RUN_LOCK, company.id))
+            if shared:
+                self.env.cr.execute(
+                    "SELECT pg_try_advisory_xact_lock_shared(%s, %s)", (RUN_LOCK, company.id)
+                )
+            else:
+                self.env.cr.execute(
+                    "SELECT pg_try_advisory_xact_lock(%s, %s)", (RUN_LOCK, company.id)
+                )
             if self.env.cr.fetchone()[0]:
                 free[company] = today
             else:
