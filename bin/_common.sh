@@ -11,6 +11,8 @@
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ADDON=account_dunning_plans
+# The glue addon with OCA queue_job (tested after the main addon when queue_job is here).
+GLUE=account_dunning_plans_queue
 PYTHON="${PYTHON:-python3}"
 
 DB_USER="${ODOO_DB_USER:-${PGUSER:-$(id -un)}}"
@@ -114,11 +116,9 @@ drop_db() {
     fi
 }
 
-# Fail unless Odoo resolves the addon to this checkout (a pip-installed copy could shadow it).
-check_addon_resolves_here() {
-    local where
-    where="$(
-        "$PYTHON" - "$(addons_path)" "$ADDON" <<'EOF' 2>/dev/null
+# Where Odoo (with this repository's addons path) finds module $1; empty if nowhere.
+module_path() {
+    "$PYTHON" - "$(addons_path)" "$1" <<'EOF' 2>/dev/null
 import sys
 import odoo
 from odoo.tools import config
@@ -126,7 +126,17 @@ config.parse_config(["--addons-path=" + sys.argv[1]])
 odoo.modules.module.initialize_sys_path()
 print(odoo.modules.module.get_module_path(sys.argv[2], display_warning=False) or "")
 EOF
-    )"
+}
+
+# OCA queue_job, which the glue addon account_dunning_plans_queue needs (bin/setup
+# installs the wheel of this version).
+QUEUE_JOB_WHEEL="odoo-addon-queue-job==18.0.4.1.2.2"
+queue_job_available() { [[ -n "$(module_path queue_job)" ]]; }
+
+# Fail unless Odoo resolves the addon to this checkout (a pip-installed copy could shadow it).
+check_addon_resolves_here() {
+    local where
+    where="$(module_path "$ADDON")"
     if [[ "$where" != "$REPO_ROOT/$ADDON" ]]; then
         die "Odoo would load $ADDON from '${where:-nowhere}', not from $REPO_ROOT/$ADDON (an installed copy shadows it? try: $PYTHON -m pip uninstall odoo-addon-$ADDON)"
     fi
@@ -142,6 +152,7 @@ missing_setup() {
     for module in pre_commit ruff pylint_odoo freezegun hypothesis websocket aiosmtpd; do
         "$PYTHON" -c "import $module" >/dev/null 2>&1 || echo "python module $module"
     done
+    odoo_importable && ! queue_job_available && echo "OCA queue_job ($QUEUE_JOB_WHEEL)"
     return 0
 }
 
