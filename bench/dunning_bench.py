@@ -3,6 +3,7 @@
 
 Usage: python bench/dunning_bench.py [--db NAME] [--invoices N] [--customers N]
                                      [--customer-level SHARE] [--rebuild] [--drop]
+                                     [--workers 1,2 [--batch-size N]]
 
 Builds (once) a database with the addon, N overdue customer invoices spread over customers
 (a SHARE of them, default 0.25, on the shipped customer-level plan) and dunning enabled,
@@ -12,10 +13,17 @@ every time), it measures:
 - the floor: one SQL scan of the overdue invoices, a shipped mail template rendered in a
   batch for one invoice per customer, one create of those mails;
 - the job for one day with every customer at customer level (one statement each);
-- the job with every invoice on the default invoice-level plan (mails merged per customer).
+- the job with every invoice on the default invoice-level plan (mails merged per customer);
+- the job run a second time the same day, on the data as built (nothing left to do);
+- the 30-day forecast (the simulation) of the data as built.
 
 Prints, for each: invoices looked at, reminded, mails queued, seconds, invoices per
 second, SQL queries, the process's peak memory so far and the ratio to the floor.
+
+With --workers (needs OCA queue_job): the day as queue jobs performed by a real Odoo
+server with 1, then 2 workers, each on its own copy of the data as built, compared with a
+whole run on another copy: wall times, and the duplicates and lost reminders (both must
+be 0; the exit status is 1 otherwise). See bench/queue_workers.py.
 """
 
 import argparse
@@ -153,8 +161,8 @@ def floor(env, day):
 
 
 def measure(db, day, what):
-    """Run ``what`` (floor, invoice, customer) in a transaction rolled back: ``(looked
-    at, reminded, mails, seconds, queries, peak RSS MB)``."""
+    """Run ``what`` (floor, invoice, customer, second, forecast) in a transaction rolled
+    back: ``(looked at, reminded or rows, mails, seconds, queries, peak RSS MB)``."""
     import resource
 
     import odoo
@@ -163,16 +171,23 @@ def measure(db, day, what):
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        if what != "floor":
+        if what in ("invoice", "customer"):
             prepare(env, what)
+        run = env["account.dunning.run"].with_context(ir_cron_progress_id=False)
+        if what == "second":
+            run._run(date=day)
+            env.flush_all()
         env.invalidate_all()
         before_mails = env["mail.mail"].search_count([])
         queries = cr.sql_log_count
         started = time.perf_counter()
         if what == "floor":
             looked, reminded = floor(env, day)
+        elif what == "forecast":
+            rows = env["account.dunning.forecast"]._simulate(day=day, days=30)
+            looked = env["account.move"].search_count(env["account.dunning.facts"]._open_domain())
+            reminded = len(rows)
         else:
-            run = env["account.dunning.run"].with_context(ir_cron_progress_id=False)
             results = run._run(date=day)
             looked = len(results)
             reminded = sum(1 for _move, _plan, decision in results if decision.acts)
@@ -194,6 +209,10 @@ def main():
     parser.add_argument("--date", default="2026-03-20")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
+    parser.add_argument(
+        "--workers", help="compare queue_job runs with these worker counts, e.g. 1,2"
+    )
+    parser.add_argument("--batch-size", type=int, default=500, help="receivables per job")
     args = parser.parse_args()
 
     import odoo
@@ -220,19 +239,41 @@ def main():
         f"{'inv/s':>8}{'queries':>9}{'peak MB':>9}{'x floor':>9}"
     )
     base = None
-    for what in ("floor", "customer", "invoice"):
+    label = {
+        "floor": "floor",
+        "customer": "customer level",
+        "invoice": "invoice level",
+        "second": "second run",
+        "forecast": "forecast 30 d",
+    }
+    for what in label:
         looked, reminded, mails, seconds, queries, peak = measure(args.db, day, what)
         base = base or seconds
-        label = {"floor": "floor", "customer": "customer level", "invoice": "invoice level"}
+        ratio = f"{seconds / base:>9.2f}" if what in ("floor", "customer", "invoice") else ""
         print(
             f"{label[what]:<16}{looked:>10}{reminded:>10}{mails:>8}{seconds:>9.2f}"
-            f"{looked / seconds:>8.0f}{queries:>9}{peak:>9.0f}{seconds / base:>9.2f}"
+            f"{looked / max(seconds, 1e-6):>8.0f}{queries:>9}{peak:>9.0f}{ratio}"
+        )
+    print("(forecast: 'reminded' counts its rows; second run: 'looked at' counts receivables")
+    print(" checked again, none expected)")
+    same = True
+    if args.workers:
+        from queue_workers import compare_workers
+
+        same = compare_workers(
+            args.db,
+            day,
+            [int(n) for n in args.workers.split(",")],
+            args.batch_size,
+            odoo_args,
+            port=8189,
         )
     if args.drop:
         odoo.modules.registry.Registry.delete(args.db)
         odoo.sql_db.close_db(args.db)
         subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", args.db], check=True)
+    return 0 if same else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
