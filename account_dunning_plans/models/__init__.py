@@ -19,4 +19,5 @@ from . import account_dunning_letter
 from . import account_dunning_delivery
 from . import account_dunning_dispatch
 from . import mail_activity
+from . import mail_mail
 from . import mail_template

@@ -3,10 +3,12 @@
 gives, for every shipped template and language."""
 
 from datetime import date
+from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 
-from ..models import mail_template
+from ..models import mail_mail, mail_template
 from .common import DunningCommon
 
 LANGUAGES = ("en_US", "fr_FR", "nl_NL", "de_DE")
@@ -60,6 +62,49 @@ class TestDunningRender(DunningCommon):
                     self.assertTrue(all(normal["body_html"].values()))
         # Compiled once per template and language, whatever the number of records.
         self.assertEqual(len(mail_template.COMPILED), len(templates) * len(LANGUAGES))
+
+    def test_chatter_copy_stored_as_odoo_stores_it(self):
+        """A dunning mail's message body is sanitised once, and stored exactly as the
+        ORM stores it (three sanitisations) on the normal path."""
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 99.0)
+        template = self.env.ref("account_dunning_plans.mail_template_dunning_first")
+        context = self.env["account.dunning.dispatch"]._mail_context({}, date(2026, 3, 20))
+        hostile = (
+            '<p style="color: red; position: fixed" onclick="steal()">Hello <b>you</b></p>'
+            '<script>alert(1)</script><form action="/x"><input name="y"/></form>'
+        )
+        Mail = self.env["mail.mail"].sudo()
+        for label, values in (
+            ("rendered template", None),
+            ("hostile body", {"body": hostile, "body_html": hostile, "subject": "x"}),
+        ):
+            with self.subTest(label):
+                mails, sanitised = [], []
+                for cached in (False, True):
+                    ctx = dict(context, dunning_render_cache=cached)
+                    # Counted, not replaced: both modules' html_sanitize still run.
+                    with (
+                        patch.object(fields, "html_sanitize", wraps=fields.html_sanitize) as orm,
+                        patch.object(
+                            mail_mail, "html_sanitize", wraps=mail_mail.html_sanitize
+                        ) as ours,
+                    ):
+                        if values is None:
+                            mail_id = template.with_context(ctx).send_mail(invoice.id)
+                            mails.append(Mail.browse(mail_id))
+                        else:
+                            mails.append(Mail.with_context(ctx).create(dict(values)))
+                        self.env.flush_all()
+                    calls = orm.call_args_list + ours.call_args_list
+                    sanitised.append(sum(1 for call in calls if call.args[0]))
+                self.assertEqual(sanitised, [3, 1], "sanitised three times by the ORM, once here")
+                self.env.flush_all()
+                self.env.invalidate_all()
+                normal, cached = mails
+                self.assertTrue(normal.mail_message_id.body)
+                self.assertEqual(cached.mail_message_id.body, normal.mail_message_id.body)
+                self.assertEqual(cached.body_html, normal.body_html)
+                self.assertNotIn("script", str(cached.mail_message_id.body))
 
     def _shipped(self):
         return [
