@@ -175,8 +175,12 @@ class AccountMove(models.Model):
         # ``dunning_date`` in context: as of that day (a plan's test renders future mails).
         Facts = self.env["account.dunning.facts"]
         forced = fields.Date.to_date(self.env.context.get("dunning_date"))
+        todays = {}
         for move in self:
-            today = forced or move.company_id._dunning_today()
+            company = move.company_id
+            if company not in todays:
+                todays[company] = forced or company._dunning_today()
+            today = todays[company]
             due, amount, _company_amount = Facts._amount_due(move, today)
             move.dunning_days_overdue = max((today - due).days, 0) if due else 0
             move.dunning_reminder_date = today
@@ -363,8 +367,9 @@ class AccountMove(models.Model):
 
     # == Business helpers ==
     def _dunning_write(self, move_vals):
-        """Write per-invoice dunning state (``{move: vals}``), one ``write`` per
-        distinct set of values.
+        """Write per-invoice dunning state (``{move: vals}``), one ``write`` per field
+        and value (a run's thousands of invoices share a few dozen of those; the
+        fields are independent, so the result is the same as one write per invoice).
 
         Dunning fields never touch accounting data: the balance check, the invoice
         line synchronisation, the "manually modified" flag and tracking are skipped,
@@ -372,7 +377,8 @@ class AccountMove(models.Model):
         """
         groups = defaultdict(list)
         for move, vals in move_vals.items():
-            groups[tuple(sorted(vals.items()))].append(move.id)
+            for item in vals.items():
+                groups[item].append(move.id)
         moves = self.with_context(
             dunning_internal=True,
             mail_notrack=True,
@@ -380,8 +386,8 @@ class AccountMove(models.Model):
             skip_invoice_sync=True,
             skip_is_manually_modified=True,
         )
-        for items, ids in groups.items():
-            moves.browse(ids).write(dict(items))
+        for (name, value), ids in groups.items():
+            moves.browse(ids).write({name: value})
 
     def _dunning_log_followup(self, vals, before):
         """Post who paused, disputed or promised what, and why, in the chatter (the
