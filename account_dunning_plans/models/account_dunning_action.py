@@ -119,6 +119,7 @@ class AccountDunningAction(models.Model):
         todos.write({"state": "done", "user_id": self.env.uid, "date": today})
         for action in todos:
             action._reach_level(today)
+        self.env["account.dunning.run"]._refresh_status(todos.move_ids)
         if activities and not self.env.context.get("dunning_from_activity"):
             activities.sudo().with_context(dunning_from_action=True).action_feedback(
                 feedback=self.env._("Done from the dunning To do list.")
@@ -131,6 +132,7 @@ class AccountDunningAction(models.Model):
         todos.write({"state": "cancel", "user_id": self.env.uid})
         for action in todos:
             action._reach_level(False)
+        self.env["account.dunning.run"]._refresh_status(todos.move_ids)
         activities.sudo().unlink()
 
     @api.model

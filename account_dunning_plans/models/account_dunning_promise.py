@@ -117,6 +117,7 @@ class AccountDunningPromise(models.Model):
         promises.move_id._dunning_write(
             dict.fromkeys(promises.move_id, {"dunning_checked_date": False})
         )
+        self.env["account.dunning.run"]._refresh_status(promises.move_id)
 
     # == Business methods ==
     @api.model

@@ -79,14 +79,7 @@ class AccountDunningRun(models.AbstractModel):
         invoice of their customers in those companies (the customer level groups them
         and the contact delay spans both levels). The caller holds the companies' run
         lock. Returns the statuses as ``[(move, plan, decision)]``."""
-        moves = pending | self.env["account.move"].search(
-            self.env["account.dunning.facts"]._open_domain()
-            + [
-                ("commercial_partner_id", "in", pending.commercial_partner_id.ids),
-                ("company_id", "in", [company.id for company in todays]),
-            ],
-            order="id",
-        )
+        moves = self._with_customers_invoices(pending, todays)
         results = []
         for company, company_moves in moves.grouped("company_id").items():
             today = todays.get(company) or company._dunning_today()
@@ -99,6 +92,61 @@ class AccountDunningRun(models.AbstractModel):
             )
             results += statuses
         return results
+
+    @api.model
+    def _with_customers_invoices(self, moves, todays):
+        """``moves`` with every open invoice of their customers in the companies of
+        ``todays``: what the engine needs to decide for them."""
+        return moves | self.env["account.move"].search(
+            self.env["account.dunning.facts"]._open_domain()
+            + [
+                ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("company_id", "in", [company.id for company in todays]),
+            ],
+            order="id",
+        )
+
+    @api.model
+    def _refresh_status(self, moves):
+        """Status that is true now: the reason, its detail and the next reminder date
+        of ``moves`` and of their customers' other open invoices, decided again by the
+        engine as of each company's today, right after a change that moves them (a
+        plan, a pause, a promise, a dispute, a block, a payment, a level).
+
+        Nothing is sent nor recorded, and the nightly job still checks them (their
+        checked date is left alone). A step due now shows today as its date."""
+        if not moves or self.env.context.get("dunning_no_refresh"):
+            return
+        run = self.sudo()  # the other invoices of the customer, whoever changed one
+        run.env.flush_all()  # the facts read some of it in SQL
+        moves = run.env["account.move"].browse(moves.ids)
+        # Posted customer invoices (even paid: their status is cleared), and the
+        # entries the job looks at (opening balances).
+        moves = moves.filtered(
+            lambda move: move.state == "posted" and move.move_type == "out_invoice"
+        ) | moves.filtered_domain(run.env["account.dunning.facts"]._open_domain())
+        if not moves:
+            return
+        todays = {company: company._dunning_today() for company in moves.company_id}
+        Explanation = run.env["account.dunning.explanation"]
+        move_vals = {}
+        everything = run._with_customers_invoices(moves, todays)
+        for company, company_moves in everything.grouped("company_id").items():
+            today = todays[company]
+            statuses, _dues = run._decide(company_moves, today)
+            details = Explanation._reason_details(statuses)
+            for move, _plan, decision in statuses:
+                move_vals[move] = {
+                    "dunning_reason": decision.reason,
+                    "dunning_reason_detail": details.get(move.id, False),
+                    "dunning_next_date": today if decision.acts else decision.next_date or False,
+                }
+        changed = {
+            move: vals
+            for move, vals in move_vals.items()
+            if any(move[name] != value for name, value in vals.items())
+        }
+        run.env["account.move"]._dunning_write(changed)
 
     @api.model
     def _finish_day(self, todays):
@@ -156,6 +204,8 @@ class AccountDunningRun(models.AbstractModel):
         """End the pauses that reached their end date and close the promises whose
         outcome is known, before anything is decided."""
         first = min(todays.values(), default=fields.Date.context_today(self))
+        # The run decides their status next: no refresh of it on the way.
+        self = self.with_context(dunning_no_refresh=True)
         for model in ("account.move", "res.partner"):
             self.env[model]._dunning_resume_expired(first)
         promises = self.env["account.dunning.promise"].search([("state", "=", "open")])

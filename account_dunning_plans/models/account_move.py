@@ -19,6 +19,8 @@ FOLLOWUP_FIELDS = PAUSE_FIELDS | {
     "dunning_dispute_reason_id",
     "dunning_dispute_note",
 }
+# Writing these fields moves the invoice's status: the engine decides it again at once.
+STATUS_INPUTS = FOLLOWUP_FIELDS | {"dunning_plan_id", "dunning_blocked", "dunning_level"}
 
 
 class AccountMove(models.Model):
@@ -274,17 +276,22 @@ class AccountMove(models.Model):
                     if not move.dunning_entry_date
                 }
             )
+            self.env["account.dunning.run"]._refresh_status(invoices)
         return posted
 
     def write(self, vals):
-        if self.env.context.get("dunning_internal") or not FOLLOWUP_FIELDS & set(vals):
+        if self.env.context.get("dunning_internal") or not STATUS_INPUTS & set(vals):
             return super().write(vals)
-        vals = self._dunning_pause_vals(vals)
-        if vals.get("dunning_disputed") is False:
-            vals = dict(vals, dunning_dispute_reason_id=False, dunning_dispute_note=False)
-        before = {move: (move.dunning_paused, move.dunning_disputed) for move in self}
-        result = super().write({**vals, "dunning_checked_date": False})
-        self._dunning_log_followup(vals, before)
+        if not FOLLOWUP_FIELDS & set(vals):
+            result = super().write(vals)
+        else:
+            vals = self._dunning_pause_vals(vals)
+            if vals.get("dunning_disputed") is False:
+                vals = dict(vals, dunning_dispute_reason_id=False, dunning_dispute_note=False)
+            before = {move: (move.dunning_paused, move.dunning_disputed) for move in self}
+            result = super().write({**vals, "dunning_checked_date": False})
+            self._dunning_log_followup(vals, before)
+        self.env["account.dunning.run"]._refresh_status(self)
         return result
 
     # == Actions ==
@@ -356,6 +363,7 @@ class AccountMove(models.Model):
         if not moves:
             raise UserError(self.env._("Select posted customer invoices."))
         self.env["account.dunning.plan"]._assign_invoice_plans(moves, force=True)
+        self.env["account.dunning.run"]._refresh_status(moves)
 
     # == Template API (stable: noupdate mail templates call it) ==
     @api.private

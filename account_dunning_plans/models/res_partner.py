@@ -6,6 +6,9 @@ from ..tools.access import ACCOUNTING_GROUPS
 from ..tools.explanation import as_html
 from .account_dunning_pause_mixin import PAUSE_FIELDS
 
+# Writing these fields moves the status of the customer's invoices: decided again at once.
+STATUS_INPUTS = PAUSE_FIELDS | {"dunning_plan_id", "dunning_plan_mode", "dunning_blocked"}
+
 PLAN_MODES = [
     ("default", "Company default"),
     ("custom", "Specific plan"),
@@ -198,14 +201,30 @@ class ResPartner(models.Model):
                 vals = dict(vals, dunning_plan_mode="custom")
         vals = self._dunning_pause_vals(vals)
         if not PAUSE_FIELDS & set(vals):
-            return super().write(vals)
-        before = {partner: partner.dunning_paused for partner in self}
-        result = super().write(vals)
-        for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
-            message = partner._dunning_pause_message(before[partner])
-            if message:
-                partner.message_post(body=message, subtype_xmlid="mail.mt_note")
+            result = super().write(vals)
+        else:
+            before = {partner: partner.dunning_paused for partner in self}
+            result = super().write(vals)
+            for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
+                message = partner._dunning_pause_message(before[partner])
+                if message:
+                    partner.message_post(body=message, subtype_xmlid="mail.mt_note")
+        if STATUS_INPUTS & set(vals):
+            self._dunning_refresh_status()
         return result
+
+    def _dunning_refresh_status(self):
+        """Decide again, now, the status of these customers' open invoices (after a
+        change of their plan, pause or block)."""
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                self.env["account.dunning.facts"]._open_domain()
+                + [("commercial_partner_id", "in", self.commercial_partner_id.ids)]
+            )
+        )
+        self.env["account.dunning.run"]._refresh_status(moves)
 
     def _dunning_write_as_accountant(self, vals):
         """Write dunning fields on customers for an accounting user.

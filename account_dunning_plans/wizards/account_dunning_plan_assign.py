@@ -85,3 +85,4 @@ class AccountDunningPlanAssign(models.TransientModel):
         elif self.mode == "none":
             plan = plan.browse()
         moves._dunning_write({move: {"dunning_plan_id": plan.id} for move in moves})
+        self.env["account.dunning.run"]._refresh_status(moves)
