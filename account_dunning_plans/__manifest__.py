@@ -32,6 +32,7 @@
         "wizards/account_dunning_plan_test_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/account_dunning_customer_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_dunning_menus.xml",
     ],

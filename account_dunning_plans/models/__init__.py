@@ -14,6 +14,7 @@ from . import account_dunning_policy
 from . import account_dunning_facts
 from . import account_dunning_run
 from . import account_dunning_forecast
+from . import account_dunning_customer
 from . import account_dunning_explanation
 from . import account_dunning_report
 from . import account_dunning_letter

@@ -355,6 +355,11 @@ class AccountMove(models.Model):
     def action_dunning_close_dispute(self):
         self.filtered("dunning_disputed").write({"dunning_disputed": False})
 
+    def action_dunning_statement(self):
+        """The follow-up statement of this invoice's customer."""
+        self.ensure_one()
+        return self.commercial_partner_id.with_company(self.company_id).action_dunning_statement()
+
     def action_dunning_apply_rules(self):
         """Re-apply the plans' assignment rules to these posted customer invoices."""
         moves = self.filtered(

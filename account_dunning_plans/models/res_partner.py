@@ -1,9 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_amount
 
 from ..tools.access import ACCOUNTING_GROUPS
 from ..tools.explanation import as_html
+from ..tools.statement import invoice_lines
 from .account_dunning_pause_mixin import PAUSE_FIELDS
 
 # Writing these fields moves the status of the customer's invoices: decided again at once.
@@ -82,6 +86,26 @@ class ResPartner(models.Model):
         help="Where the customer's dunning stands today in this company and why.",
     )
 
+    dunning_open_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Open invoices",
+        compute="_compute_dunning_statement",
+        groups="account.group_account_invoice",
+    )
+    dunning_todo_action_ids = fields.Many2many(
+        "account.dunning.action",
+        string="Dunning to-dos",
+        compute="_compute_dunning_statement",
+        groups="account.group_account_invoice",
+    )
+    dunning_statement_totals = fields.Html(
+        string="Total due",
+        compute="_compute_dunning_statement",
+        sanitize=False,
+        groups="account.group_account_invoice",
+        help="What the customer owes on its open invoices, per currency.",
+    )
+
     @api.depends("commercial_partner_id", "dunning_paused", "dunning_blocked")
     @api.depends_context("company")
     def _compute_dunning_explanation(self):
@@ -91,6 +115,49 @@ class ResPartner(models.Model):
             if isinstance(partner.commercial_partner_id.id, int):
                 lines = Explanation._explain_customer(partner, self.env.company)
             partner.dunning_explanation = as_html(lines)
+
+    @api.depends("commercial_partner_id")
+    @api.depends_context("company")
+    def _compute_dunning_statement(self):
+        """The statement: the customer's open invoices in the current company (oldest
+        due first), the to-dos of its reminders, and the total due per currency."""
+        Move = self.env["account.move"]
+        Action = self.env["account.dunning.action"]
+        company = self.env.company
+        for partner in self:
+            customer = partner.commercial_partner_id
+            if not isinstance(customer.id, int):
+                partner.dunning_open_invoice_ids = Move
+                partner.dunning_todo_action_ids = Action
+                partner.dunning_statement_totals = False
+                continue
+            moves = Move.search(
+                [
+                    ("commercial_partner_id", "=", customer.id),
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                order="invoice_date_due, id",
+            )
+            _lines, totals = invoice_lines(moves)
+            partner.dunning_open_invoice_ids = moves
+            partner.dunning_todo_action_ids = Action.search(
+                [
+                    ("partner_id", "=", customer.id),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "todo"),
+                ],
+                order="date, id",
+            )
+            partner.dunning_statement_totals = (
+                Markup("<br/>").join(
+                    format_amount(self.env, amount, currency) for currency, amount in totals
+                )
+                if totals
+                else False
+            )
 
     @api.depends("commercial_partner_id")
     def _compute_dunning_invoice_plan_count(self):
@@ -138,6 +205,29 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_action_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_dunning_statement(self):
+        """The customer's follow-up statement: open invoices, their status and next
+        reminder, the to-dos, and the buttons to act on them."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Statement of %(customer)s", customer=customer.display_name),
+            "res_model": "res.partner",
+            "res_id": customer.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "account_dunning_plans.res_partner_view_form_dunning_statement"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "current",
+            "context": {"create": False},
+        }
 
     def action_view_dunning_actions(self):
         """The customer's dunning actions, both levels."""
@@ -246,6 +336,10 @@ class ResPartner(models.Model):
         self.commercial_partner_id.filtered("dunning_paused")._dunning_write_as_accountant(
             {"dunning_paused": False}
         )
+
+    def action_dunning_block(self):
+        """Stop the automatic reminders to these customers."""
+        self.commercial_partner_id._dunning_write_as_accountant({"dunning_blocked": True})
 
     def action_dunning_unblock(self):
         """Let automatic reminders reach these customers again."""

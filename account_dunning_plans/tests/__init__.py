@@ -24,3 +24,4 @@ from . import test_dunning_access
 from . import test_dunning_concurrency
 from . import test_dunning_render
 from . import test_dunning_live_status
+from . import test_dunning_cockpit

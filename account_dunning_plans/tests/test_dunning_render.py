@@ -81,7 +81,7 @@ class TestDunningRender(DunningCommon):
             with self.subTest(label):
                 mails, sanitised = [], []
                 for cached in (False, True):
-                    ctx = dict(context, dunning_render_cache=cached)
+                    ctx = {**context, "dunning_render_cache": cached}
                     # Counted, not replaced: both modules' html_sanitize still run.
                     with (
                         patch.object(fields, "html_sanitize", wraps=fields.html_sanitize) as orm,
@@ -90,10 +90,10 @@ class TestDunningRender(DunningCommon):
                         ) as ours,
                     ):
                         if values is None:
-                            mail_id = template.with_context(ctx).send_mail(invoice.id)
+                            mail_id = template.with_context(**ctx).send_mail(invoice.id)
                             mails.append(Mail.browse(mail_id))
                         else:
-                            mails.append(Mail.with_context(ctx).create(dict(values)))
+                            mails.append(Mail.with_context(**ctx).create(dict(values)))
                         self.env.flush_all()
                     calls = orm.call_args_list + ours.call_args_list
                     sanitised.append(sum(1 for call in calls if call.args[0]))

@@ -1,0 +1,106 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The accountant's cockpit: the customers to chase and a customer's follow-up
+statement, in the customer's language and amounts."""
+
+from datetime import date
+
+from odoo.tests import Form, freeze_time, tagged
+
+from .common import DunningCommon
+
+TODAY = date(2026, 3, 20)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCockpit(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.beta = cls.env["res.partner"].create(
+            {"name": "Beta Bakery", "email": "beta@example.com", "user_id": cls.env.uid}
+        )
+
+    def setUp(self):
+        super().setUp()
+        # Alpha: one overdue (first reminder due today), one not due yet.
+        self.overdue = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 500.0)
+        self.not_due = self.create_invoice(date(2026, 3, 2), date(2026, 4, 10), 300.0)
+        # Beta: one invoice overdue since 01/03, paused.
+        self.beta_invoice = self.create_invoice(
+            date(2026, 2, 1), date(2026, 3, 1), 250.0, partner=self.beta
+        )
+        self.enterContext(freeze_time(TODAY))
+        self.beta_invoice.write({"dunning_paused": True, "dunning_pause_until": date(2026, 4, 1)})
+        # Alpha's status as of today (posting decided it on 02/03).
+        self.env["account.dunning.run"]._refresh_status(self.overdue)
+
+    def rows(self, domain=()):
+        Customer = self.env["account.dunning.customer"]
+        self.env.flush_all()
+        return {
+            row.partner_id: row
+            for row in Customer.search([("company_id", "=", self.company.id), *domain])
+        }
+
+    def test_customers_to_chase(self):
+        rows = self.rows()
+        alpha, beta = rows[self.customer], rows[self.beta]
+        self.assertEqual((alpha.invoice_count, alpha.overdue_count), (2, 1))
+        self.assertEqual((alpha.amount_due, alpha.amount_overdue), (800.0, 500.0))
+        self.assertEqual((alpha.days_overdue, alpha.next_date), (10, TODAY))
+        self.assertEqual(alpha.next_reason, "step_due")
+        self.assertEqual(alpha.held_count, 0)
+        self.assertEqual((beta.days_overdue, beta.held_count, beta.held_reason), (19, 1, "paused"))
+        self.assertEqual(beta.user_id, self.env.user)
+        # The filters of the screen.
+        today = TODAY.isoformat()
+        self.assertEqual(set(self.rows([("next_date", "<=", today)])), {self.customer})
+        self.assertEqual(set(self.rows([("held_count", ">", 0)])), {self.beta})
+        # Paid: the customer leaves the list.
+        self.pay(self.beta_invoice, 250.0, TODAY)
+        self.assertNotIn(self.beta, self.rows())
+
+    def test_manual_actions_are_counted(self):
+        self.overdue.dunning_plan_id = self.create_plan([(10, "first", {"channel": "manual"})])
+        self.run_job(TODAY)
+        row = self.rows()[self.customer]
+        self.assertEqual(row.todo_count, 1)
+        self.assertEqual(row.level, 0, "a to-do not done yet moves no level")
+        statement = self.customer.with_company(self.company)
+        self.assertEqual(len(statement.dunning_todo_action_ids), 1)
+        statement.dunning_todo_action_ids.action_done()
+        self.assertEqual(self.rows()[self.customer].todo_count, 0)
+        self.assertEqual(self.rows()[self.customer].level, 1)
+
+    def test_statement_from_the_list_the_customer_and_the_invoice(self):
+        view = self.env.ref("account_dunning_plans.res_partner_view_form_dunning_statement")
+        for action in (
+            self.rows()[self.customer].action_open_statement(),
+            self.customer.action_dunning_statement(),
+            self.overdue.action_dunning_statement(),
+        ):
+            self.assertEqual(
+                (action["res_model"], action["res_id"]), ("res.partner", self.customer.id)
+            )
+            self.assertEqual(action["views"], [(view.id, "form")])
+        statement = self.customer.with_company(self.company)
+        self.assertEqual(statement.dunning_open_invoice_ids, self.overdue | self.not_due)
+        self.assertEqual(statement.dunning_statement_totals, "$\xa0800.00")
+        # The screen opens with its buttons and lists (its view is valid for this user).
+        form = Form(statement, view=view)
+        self.assertEqual(len(form.dunning_open_invoice_ids), 2)
+        # Block and unblock from the statement: the status follows at once.
+        statement.action_dunning_block()
+        self.assertEqual(self.overdue.dunning_reason, "customer_blocked")
+        statement.action_dunning_unblock()
+        self.assertEqual(self.overdue.dunning_reason, "step_due")
+
+    def test_statement_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 1234.5, currency_id=eur.id)
+        statement = self.customer.with_company(self.company).with_context(lang="fr_FR")
+        totals = statement.dunning_statement_totals
+        self.assertIn("1\xa0234,50\xa0€", totals)
+        self.assertIn("800,00", totals)
