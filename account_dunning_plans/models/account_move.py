@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..engine import reasons as r
 from ..tools.access import ACCOUNTING_GROUPS
 from ..tools.explanation import as_html
 from ..tools.notify import success
@@ -155,6 +156,13 @@ class AccountMove(models.Model):
         help="The customer has no usable e-mail address: reminders become to-dos.",
     )
 
+    dunning_status = fields.Char(
+        string="Dunning",
+        compute="_compute_dunning_status",
+        help="The dunning status, and a warning when the customer has no e-mail address "
+        "(its reminders then become to-dos).",
+    )
+
     _sql_constraints = [
         ("dunning_level_positive", "CHECK(dunning_level >= 0)", "The dunning level is >= 0."),
     ]
@@ -249,6 +257,20 @@ class AccountMove(models.Model):
             move.dunning_no_email = move.move_type == "out_invoice" and not (
                 Facts._recipients(move.commercial_partner_id, move.partner_id)
             )
+
+    @api.depends("dunning_reason", "dunning_no_email")
+    def _compute_dunning_status(self):
+        reasons = dict(self._fields["dunning_reason"]._description_selection(self.env))
+        for move in self:
+            status = reasons.get(move.dunning_reason, "")
+            if (
+                move.dunning_no_email
+                and move.move_type == "out_invoice"
+                and move.dunning_reason != r.NO_EMAIL
+            ):
+                warning = self.env._("no e-mail")
+                status = f"{status} · {warning}" if status else warning
+            move.dunning_status = status
 
     # == Constraints ==
     @api.constrains("dunning_plan_id")

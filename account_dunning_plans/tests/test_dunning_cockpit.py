@@ -104,3 +104,39 @@ class TestDunningCockpit(DunningCommon):
         totals = statement.dunning_statement_totals
         self.assertIn("1\xa0234,50\xa0€", totals)
         self.assertIn("800,00", totals)
+        # The screens speak French too (labels and statuses of the new views' fields).
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+        )
+        Customer = self.env["account.dunning.customer"].with_context(lang="fr_FR")
+        described = Customer.fields_get(["held_reason", "user_id"])
+        self.assertEqual(described["held_reason"]["string"], "Retenu par")
+        self.assertIn(("paused", "Relances en pause"), described["held_reason"]["selection"])
+        self.assertEqual(described["user_id"]["string"], "Responsable")
+
+    def test_invoice_list_status_cell_and_groupings(self):
+        self.assertEqual(self.overdue.dunning_status, "Step due")
+        mute = self.env["res.partner"].create({"name": "No Mail Ltd"})
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 4, 10), 90.0, partner=mute)
+        self.env["account.dunning.run"]._refresh_status(invoice)
+        self.assertEqual(invoice.dunning_reason, "not_due")
+        self.assertEqual(invoice.dunning_status, "Next step not due yet · no e-mail")
+        due = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 90.0, partner=mute)
+        self.env["account.dunning.run"]._refresh_status(due)
+        self.assertEqual(due.dunning_reason, "no_email", "said once, not twice")
+        self.assertNotIn("·", due.dunning_status)
+        # The list shows level, next reminder and status by default; group by plan, level.
+        Move = self.env["account.move"]
+        arch = Move.get_views([(False, "list"), (False, "search")])["views"]
+        list_arch, search_arch = arch["list"]["arch"], arch["search"]["arch"]
+        for name in ("dunning_level", "dunning_next_date", "dunning_status"):
+            self.assertIn(f'name="{name}" optional="show"', list_arch.replace("\n", ""))
+        self.assertNotIn('string="No e-mail"', list_arch)
+        self.assertIn("group_dunning_plan", search_arch)
+        groups = Move.read_group(
+            [("id", "in", (self.overdue | self.not_due | invoice | due).ids)],
+            ["dunning_plan_id"],
+            ["dunning_plan_id", "dunning_level"],
+            lazy=False,
+        )
+        self.assertEqual(sum(group["__count"] for group in groups), 4)
