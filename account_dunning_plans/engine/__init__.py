@@ -9,7 +9,7 @@ explanation and the simulation always agree.
 
 from . import reasons
 from .calendar import WEEKDAYS, WorkCalendar, add_days, is_business_day, next_business_day
-from .customer import Action, Customer, apply_day, decide_day, forecast
+from .customer import Action, Customer, apply_day, decide_day, forecast, forecast_events
 from .decide import decide, in_plan, level_reached, next_step_index, step_dates
 from .delivery import Contact, SendWindow, next_retry, recipients, temporary_failure
 from .explain import Explanation, explain, explain_day
@@ -45,6 +45,7 @@ __all__ = [
     "explain",
     "explain_day",
     "forecast",
+    "forecast_events",
     "in_plan",
     "is_business_day",
     "level_reached",

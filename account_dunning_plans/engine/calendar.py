@@ -7,6 +7,7 @@ no public holiday closes. Without a calendar: Monday to Friday.
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,15 @@ def shift(day: date, days: int) -> date:
         return date.max if days > 0 else date.min
 
 
+@lru_cache(maxsize=65536)
 def add_days(day: date, days: int, calendar=None) -> date:
     """Move ``days`` days from ``day`` (backwards when negative).
 
     With a ``calendar`` (a :class:`WorkCalendar`, or True for Monday to Friday) only its
     working days are counted: adding 1 to a Friday gives the Monday, adding -1 to a
     Monday gives the Friday. Adding 0 returns ``day`` unchanged, even on a day off.
-    Without one, plain calendar days.
+    Without one, plain calendar days. Pure, hence cached: plans ask the same dates of
+    every invoice, every day of a forecast.
     """
     if not calendar:
         return shift(day, days)

@@ -143,6 +143,54 @@ def forecast(customer: Customer, start: date, days: int):
     return result
 
 
+def forecast_events(customer: Customer, start: date, days: int):
+    """:func:`forecast` without the quiet days: ``[(day, statuses, actions)]`` for
+    ``start`` and for each day with actions, the same as :func:`forecast` gives on those
+    days (a property test compares them).
+
+    Only the days on which something may happen are decided: the day after an action,
+    the earliest next date of the day's decisions, the end of a pause or of a promise,
+    every day while a broken promise's step waits. Between two of those days nothing is
+    sent, so nothing changes (a contact only ever delays the others)."""
+    result = []
+    end = start + timedelta(days=days)
+    day = start
+    while day < end:
+        customer = _each_invoice(customer, partial(settle_promise, today=day))
+        statuses, actions = decide_day(customer, day)
+        if actions or day == start:
+            result.append((day, statuses, actions))
+        customer = apply_day(customer, actions, day)
+        # The day after an action is decided too: what it changed may act at once.
+        day = day + timedelta(days=1) if actions else _wake_day(customer, statuses, day)
+        if day is None:
+            break
+    return result
+
+
+def _wake_day(customer: Customer, statuses, today: date):
+    """The first day after ``today`` on which a decision of ``customer`` may change
+    (None: never, nothing being paid nor handled in a forecast)."""
+    candidates = [
+        decision.next_date
+        for _plan, decision in statuses.values()
+        if decision.next_date and decision.next_date > today
+    ]
+    invoices = [invoice for _plan, invoice in customer.own] + list(customer.covered)
+    if any(invoice.promise_broken for invoice in invoices):
+        # Its step runs as soon as the contact delays allow: day by day until then.
+        return today + timedelta(days=1)
+    for invoice in invoices:
+        if invoice.promise_until:
+            candidates.append(invoice.promise_until + timedelta(days=1))
+        if invoice.pause_until:
+            candidates.append(invoice.pause_until)
+    if customer.pause_until:
+        candidates.append(customer.pause_until)
+    candidates = [candidate for candidate in candidates if candidate > today]
+    return min(candidates, default=None)
+
+
 def _each_invoice(customer: Customer, update) -> Customer:
     """``customer`` with ``update`` applied to each of its invoices."""
     return replace(

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
-from ..engine import forecast
+from ..engine import forecast_events
 from ..tools.wording import labels
 
 
@@ -10,7 +10,7 @@ class AccountDunningForecast(models.AbstractModel):
     the periodic report (in stand-by) and ``odoo-bin dunning simulate`` read it.
 
     The very same facts (``account.dunning.facts``) and decisions (the engine's
-    ``forecast``) as the job, assuming nothing is paid and nobody acts meanwhile.
+    ``forecast_events``) as the job, assuming nothing is paid and nobody acts meanwhile.
     """
 
     _name = "account.dunning.forecast"
@@ -39,7 +39,12 @@ class AccountDunningForecast(models.AbstractModel):
             )
             by_id = {move.id: move for move in moves}
             for (partner, plans), customer in Facts._customers(moves, start, assume_enabled):
-                for current, statuses, actions in forecast(customer, start, days):
+                # The amounts due the facts computed, as of the start (nothing paid).
+                amounts = {
+                    invoice.key: invoice.amount_residual
+                    for invoice in (*(inv for _plan, inv in customer.own), *customer.covered)
+                }
+                for current, statuses, actions in forecast_events(customer, start, days):
                     for action in actions:
                         plan = plans[action.plan_key]
                         invoices = moves.browse(action.keys).with_prefetch(moves._prefetch_ids)
@@ -53,6 +58,7 @@ class AccountDunningForecast(models.AbstractModel):
                                 words,
                                 step=plan.step_ids[action.decision.step_index],
                                 scope=action.scope,
+                                amounts=amounts,
                             )
                         )
                     if current != start:
@@ -67,15 +73,28 @@ class AccountDunningForecast(models.AbstractModel):
                                     plans[plan.key if plan else None],
                                     decision,
                                     words,
+                                    amounts=amounts,
                                 )
                             )
         return sorted(rows, key=lambda row: (row["date"], row["customer"], not row["acts"]))
 
     @api.model
-    def _row(self, day, partner, invoices, plan, decision, words=None, step=None, scope=None):
+    def _row(
+        self,
+        day,
+        partner,
+        invoices,
+        plan,
+        decision,
+        words=None,
+        step=None,
+        scope=None,
+        amounts=None,
+    ):
         """One simulation (or command line run) row: the ``decision`` taken on ``day``
         for ``invoices`` of ``partner`` under ``plan``; ``step`` and ``scope`` when it
-        acts. ``words``: :func:`..tools.wording.labels`, when already known."""
+        acts. ``words``: :func:`..tools.wording.labels`, when already known;
+        ``amounts``: the invoices' amounts due by id, when already known."""
         currencies = invoices.currency_id
         reasons, channels = words or labels(self.env)
         recipient = (
@@ -98,7 +117,14 @@ class AccountDunningForecast(models.AbstractModel):
             "reason": decision.reason,
             "reason_label": reasons.get(decision.reason, decision.reason),
             "recipient": ", ".join(filter(None, recipient.mapped("email"))) if recipient else "",
-            "amount": sum(invoices.mapped("dunning_amount_due")) if len(currencies) == 1 else None,
+            "amount": (
+                sum(
+                    amounts[move.id] if amounts and move.id in amounts else move.dunning_amount_due
+                    for move in invoices
+                )
+                if len(currencies) == 1
+                else None
+            ),
             "currency": currencies.name if len(currencies) == 1 else "",
             "currency_id": currencies.id if len(currencies) == 1 else False,
             "next_date": decision.next_date,

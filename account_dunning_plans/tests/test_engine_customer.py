@@ -16,6 +16,7 @@ from ..engine import (
     decide_customer,
     decide_day,
     forecast,
+    forecast_events,
     reference_invoice,
 )
 from ..engine import reasons as r
@@ -275,3 +276,99 @@ class TestForecast(EngineCase):
                 self.assertFalse(units)
         # The first day of the forecast is exactly today's decision.
         self.assertEqual(days[0][1:], decide_day(customer, friday))
+
+
+def _plans():
+    """Plans of 1 to 4 steps, any channel, either logic, business days or not, with or
+    without a broken-promise step."""
+    step = st.builds(
+        Step,
+        delay=st.integers(-5, 60),
+        channel=st.sampled_from(["email", "email", "letter", "manual"]),
+        automatic=st.booleans(),
+    )
+    return st.builds(
+        lambda steps, broken, logic, delay, business, key: Plan(
+            steps=tuple(sorted(steps, key=lambda s: s.delay))
+            + ((Step(0, broken_promise=True),) if broken else ()),
+            logic=logic,
+            min_contact_delay=delay,
+            business_days_only=business,
+            key=key,
+        ),
+        st.lists(step, min_size=1, max_size=4, unique_by=lambda s: s.delay),
+        st.booleans(),
+        st.sampled_from(["standard", "contextual"]),
+        st.integers(0, 7),
+        st.booleans(),
+        st.just("plan"),
+    )
+
+
+def _invoices(prefix):
+    """Up to 3 invoices: any age, level, pause, promise (kept, partly or not)."""
+    return st.lists(
+        st.tuples(
+            st.integers(-20, 90),  # days overdue on the forecast's first day
+            st.integers(0, 2),  # level
+            st.one_of(st.none(), st.integers(-3, 30)),  # pause end, from the start
+            st.one_of(st.none(), st.integers(-3, 30)),  # promised date, from the start
+            st.sampled_from([0.0, 50.0, 1000.0]),  # paid since the promise
+            st.booleans(),  # has an e-mail address
+        ),
+        max_size=3,
+    ).map(
+        lambda specs: tuple(
+            invoice(
+                key=f"{prefix}{index}",
+                due_date=MONDAY - overdue * DAY,
+                level=level,
+                paused=pause is not None,
+                pause_until=MONDAY + pause * DAY if pause else None,
+                promise_until=MONDAY + promise * DAY if promise is not None else None,
+                promise_amount=1000.0 if promise is not None else None,
+                promise_paid=paid if promise is not None else 0.0,
+                has_email=email,
+            )
+            for index, (overdue, level, pause, promise, paid, email) in enumerate(specs)
+        )
+    )
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestForecastEvents(EngineCase):
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        own_plan=_plans(),
+        group_plan=_plans(),
+        own=_invoices("own"),
+        covered=_invoices("grp"),
+        customer_pause=st.one_of(st.none(), st.integers(1, 30)),
+        interval=st.integers(0, 10),
+        bank=st.one_of(st.none(), st.integers(0, 20)),
+    )
+    def test_only_the_quiet_days_are_left_out(
+        self, own_plan, group_plan, own, covered, customer_pause, interval, bank
+    ):
+        """Deciding only the days something may happen gives exactly the actions of
+        deciding every day (the forecast's speed rests on it)."""
+        policy = Policy(
+            reminder_interval=interval,
+            bank_max_age=10 if bank is not None else 0,
+            bank_data_date=MONDAY - bank * DAY if bank is not None else None,
+        )
+        customer = Customer(
+            policy=policy,
+            own=tuple((own_plan, inv) for inv in own),
+            plan=group_plan if covered else None,
+            covered=covered,
+            paused=customer_pause is not None,
+            pause_until=MONDAY + customer_pause * DAY if customer_pause else None,
+        )
+        every_day = [(day, actions) for day, _s, actions in forecast(customer, MONDAY, 60)]
+        events = forecast_events(customer, MONDAY, 60)
+        self.assertEqual(
+            [(day, actions) for day, _s, actions in events if actions],
+            [(day, actions) for day, actions in every_day if actions],
+        )
+        self.assertEqual(events[0][:2], (MONDAY, decide_day(customer, MONDAY)[0]))

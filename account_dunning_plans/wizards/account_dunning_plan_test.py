@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine import Customer, forecast
+from ..engine import Customer, forecast_events
 from ..engine import reasons as r
 from ..tools.action_due import ActionDue
 from ..tools.notify import dialog, success
@@ -62,7 +62,7 @@ class AccountDunningPlanTest(models.TransientModel):
         partner = moves.commercial_partner_id[:1]
         lines = []
         first_reason = None
-        for day, statuses, actions in forecast(customer, self.date, HORIZON):
+        for day, statuses, actions in forecast_events(customer, self.date, HORIZON):
             if first_reason is None:
                 first_reason = next(iter(statuses.values()))[1] if statuses else None
             for action in actions:
