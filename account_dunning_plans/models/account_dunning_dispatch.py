@@ -350,8 +350,7 @@ class AccountDunningDispatch(models.AbstractModel):
     def _action_vals(self, due, today, origin, note=False):
         """Values of the action recording ``due`` (state to do)."""
         step = self._step(due)
-        # As of the run's day, like the mails (the same cached amounts).
-        moves = due.moves.with_context(dunning_date=str(today))
+        moves = due.moves
         currencies = moves.currency_id
         single = len(currencies) == 1
         return {

@@ -402,9 +402,8 @@ class AccountMove(models.Model):
 
     # == Business helpers ==
     def _dunning_write(self, move_vals):
-        """Write per-invoice dunning state (``{move: vals}``), one ``write`` per field
-        and value (a run's thousands of invoices share a few dozen of those; the
-        fields are independent, so the result is the same as one write per invoice).
+        """Write per-invoice dunning state (``{move: vals}``), one ``write`` per
+        distinct set of values.
 
         Dunning fields never touch accounting data: the balance check, the invoice
         line synchronisation, the "manually modified" flag and tracking are skipped,
@@ -412,8 +411,7 @@ class AccountMove(models.Model):
         """
         groups = defaultdict(list)
         for move, vals in move_vals.items():
-            for item in vals.items():
-                groups[item].append(move.id)
+            groups[tuple(sorted(vals.items()))].append(move.id)
         moves = self.with_context(
             dunning_internal=True,
             mail_notrack=True,
@@ -421,8 +419,8 @@ class AccountMove(models.Model):
             skip_invoice_sync=True,
             skip_is_manually_modified=True,
         )
-        for (name, value), ids in groups.items():
-            moves.browse(ids).write({name: value})
+        for items, ids in groups.items():
+            moves.browse(ids).write(dict(items))
 
     def _dunning_log_followup(self, vals, before):
         """Post who paused, disputed or promised what, and why, in the chatter (the
