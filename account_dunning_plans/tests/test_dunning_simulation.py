@@ -125,6 +125,15 @@ class TestDunningSimulation(DunningCommon):
         self.assertFalse(invoices.dunning_action_ids)
         with self.assertRaises(UserError):
             self.env["account.dunning.simulation"].create({"days": 0})
+        # Grouped by customer: the highest level, never a sum of levels nor of amounts
+        # (the same invoice on several days, several currencies).
+        groups = lines.read_group(
+            [("id", "in", lines.ids)], ["level", "amount"], ["customer"], lazy=False
+        )
+        for group in groups:
+            members = lines.filtered(lambda line, g=group: line.customer == g["customer"])
+            self.assertEqual(group["level"], max(members.mapped("level")))
+            self.assertNotIn("amount", {key for key, value in group.items() if value})
 
     def command(self, *args):
         """``odoo-bin dunning ARGS`` on this test's data (in-process, same cursor):

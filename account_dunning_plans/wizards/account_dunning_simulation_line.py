@@ -22,10 +22,12 @@ class AccountDunningSimulationLine(models.TransientModel):
     will_send = fields.Boolean(string="Will act")
     reason = fields.Selection(REASON_SELECTION)
     recipient = fields.Char()
-    amount = fields.Float(digits="Account")
+    # A group of lines spans days (the same invoice, reminded twice) and currencies:
+    # their amounts never add up, and a group shows its highest level.
+    amount = fields.Monetary(currency_field="currency_id", aggregator=None)
     currency = fields.Char(string="Currency code")
     currency_id = fields.Many2one("res.currency")
-    level = fields.Integer()
+    level = fields.Integer(aggregator="max")
     next_date = fields.Date(string="Next date")
 
     def _simulation(self):
