@@ -83,7 +83,8 @@ class TestDunningReport(DunningCommon):
         invoice.dunning_paused = False
         self.company.dunning_bank_max_age = 14
         why = self.explanation(invoice, date(2026, 3, 12))
-        self.assertIn("Step 'Step 2' (E-mail) is due today but held: Held: bank data too old", why)
+        self.assertIn("Step 'Step 2' (E-mail) is due today but held: bank data too old", why)
+        self.assertNotIn("held: Held", why)
         self.assertIn("No bank statement line", why)
 
     def test_customer_explanation(self):
@@ -102,7 +103,12 @@ class TestDunningReport(DunningCommon):
             why,
         )
         self.assertIn("Next: step 'Step 1' (E-mail) on 03/11/2026.", why)
-        self.assertIn(f"{disputed.name}: Plan Grouped: level 0 of 2. Not reminded: Disputed", why)
+        self.assertIn(
+            f"{disputed.name}: Plan Grouped: level 0 of 2. Disputed: not reminded until the "
+            "dispute is closed.",
+            why,
+        )
+        self.assertNotIn("Not reminded: Disputed", why)
         self.assertNotIn(f"{second.name}:", why)
         self.assertIn(
             "Reminded with the other overdue invoices of Grouped Co.",

@@ -124,17 +124,25 @@ def explanation_lines(env, why, plan, reasons, detail=None):
         )
         return lines
     if decision.outcome == r.SKIP:
-        lines.append(env._("Not reminded: %(reason)s.", reason=label))
+        if decision.reason in (r.DISPUTED, r.PLAN_ARCHIVED):
+            lines.append(f"{label}.")  # the label already says it is not reminded
+        else:
+            lines.append(env._("Not reminded: %(reason)s.", reason=label))
         if detail:
             lines.append(detail)
         return lines
     if why.held:
+        # The safety checks' labels start with "Held:": in this sentence, their cause.
+        causes = {
+            r.STALE_BANK_DATA: env._("bank data too old (the customer may have paid)"),
+            r.UNMATCHED_PAYMENTS: env._("the customer has payments or credits not matched yet"),
+        }
         lines.append(
             env._(
                 "Step %(step)s is due today but held: %(reason)s. It goes out on the "
                 "first run after the cause is cleared.",
                 step=step,
-                reason=label,
+                reason=causes.get(decision.reason, label),
             )
         )
         if detail:
