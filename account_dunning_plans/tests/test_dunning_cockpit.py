@@ -140,3 +140,24 @@ class TestDunningCockpit(DunningCommon):
             lazy=False,
         )
         self.assertEqual(sum(group["__count"] for group in groups), 4)
+
+    def test_customer_list_actions_and_the_pause_dialog(self):
+        customers = self.customer | self.beta
+        # The pause dialog says how many it pauses.
+        action = customers.action_dunning_pause()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        self.assertEqual(form.record_count, 2)
+        # Block and Resume sit in the customer list's actions beside Pause and Unblock.
+        bound = self.env["ir.actions.server"].search(
+            [("binding_model_id.model", "=", "res.partner"), ("state", "=", "code")]
+        )
+        names = set(bound.mapped("name"))
+        self.assertTrue({"Pause dunning", "Resume dunning", "Block reminders"} <= names)
+        block = self.env.ref("account_dunning_plans.action_server_dunning_block_partners")
+        block.with_context(active_model="res.partner", active_ids=customers.ids).run()
+        self.assertTrue(all(customers.mapped("dunning_blocked")))
+        self.assertEqual(self.overdue.dunning_reason, "customer_blocked")
+        customers.write({"dunning_paused": True})
+        resume = self.env.ref("account_dunning_plans.action_server_dunning_resume_partners")
+        resume.with_context(active_model="res.partner", active_ids=customers.ids).run()
+        self.assertFalse(any(customers.mapped("dunning_paused")))
