@@ -316,7 +316,10 @@ class TestDunningReport(DunningCommon):
             .with_context(**action["context"])
             .create({"move_id": invoice.id, "date": date(2026, 2, 20)})
         )
-        wizard.action_test()
+        result = wizard.action_test()
+        # Wide enough for its columns, before and after the test.
+        self.assertEqual(action["context"]["dialog_size"], "extra-large")
+        self.assertEqual(result["context"]["dialog_size"], "extra-large")
         self.assertEqual(
             [(line.date, line.step_id.name, line.level) for line in wizard.line_ids],
             [

@@ -49,8 +49,11 @@ class AccountDunningPlanTest(models.TransientModel):
 
     @api.model
     def _open_for(self, plan):
+        # Wide: its lines have many columns.
         return dialog(
-            self.env._("Test %(plan)s", plan=plan.name), self._name, {"default_plan_id": plan.id}
+            self.env._("Test %(plan)s", plan=plan.name),
+            self._name,
+            {"default_plan_id": plan.id, "dialog_size": "extra-large"},
         )
 
     def action_test(self):
@@ -84,6 +87,7 @@ class AccountDunningPlanTest(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Test %(plan)s", plan=self.plan_id.name),
+            "context": {"dialog_size": "extra-large"},
         }
 
     def action_send_to_me(self):
