@@ -161,3 +161,17 @@ class TestDunningCockpit(DunningCommon):
         resume = self.env.ref("account_dunning_plans.action_server_dunning_resume_partners")
         resume.with_context(active_model="res.partner", active_ids=customers.ids).run()
         self.assertFalse(any(customers.mapped("dunning_paused")))
+
+    def test_no_plan_warns_about_overdue_invoices(self):
+        self.overdue.dunning_plan_id = False  # reminded by the customer's plan
+        Assign = self.env["account.dunning.plan.assign"]
+        for model, records, expected in (
+            ("res.partner", self.customer, "1 overdue invoices of these customers"),
+            ("account.move", self.overdue | self.not_due, "1 of these invoices are overdue"),
+        ):
+            with Form(Assign.with_context(active_model=model, active_ids=records.ids)) as form:
+                self.assertFalse(form.overdue_warning)
+                form.mode = "none"
+                self.assertIn(expected, form.overdue_warning)
+                form.mode = "default"
+                self.assertFalse(form.overdue_warning)

@@ -32,12 +32,52 @@ class AccountDunningPlanAssign(models.TransientModel):
         domain="[('scope', '=', scope), ('company_id', '=', company_id)]",
     )
     record_count = fields.Integer(compute="_compute_scope")
+    overdue_warning = fields.Char(compute="_compute_overdue_warning")
 
     @api.depends("res_model", "res_ids")
     def _compute_scope(self):
         for wizard in self:
             wizard.scope = "customer" if wizard.res_model == "res.partner" else "invoice"
             wizard.record_count = len(wizard._records())
+
+    @api.depends("mode", "res_model", "res_ids", "company_id")
+    def _compute_overdue_warning(self):
+        """With "No plan": the overdue invoices nobody would remind any more."""
+        Move = self.env["account.move"]
+        for wizard in self:
+            wizard.overdue_warning = False
+            if wizard.mode != "none" or not wizard.res_model:
+                continue
+            records = wizard._records()
+            domain = [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", wizard.company_id._dunning_today()),
+                ("company_id", "=", wizard.company_id.id),
+            ]
+            customers = wizard.res_model == "res.partner"
+            if customers:
+                # Those the customer-level plan reminds (no plan of their own).
+                domain += [
+                    ("commercial_partner_id", "in", records.ids),
+                    ("dunning_plan_id", "=", False),
+                ]
+            else:
+                domain.append(("id", "in", records.ids))
+            count = Move.search_count(domain)
+            if count and customers:
+                wizard.overdue_warning = self.env._(
+                    "%(count)s overdue invoices of these customers will no longer be "
+                    "reminded by a customer-level plan.",
+                    count=count,
+                )
+            elif count:
+                wizard.overdue_warning = self.env._(
+                    "%(count)s of these invoices are overdue: without an invoice-level "
+                    "plan, only their customer's plan, if any, reminds them.",
+                    count=count,
+                )
 
     def _records(self):
         self.ensure_one()
