@@ -32,7 +32,7 @@ class AccountDunningPlanAssign(models.TransientModel):
         domain="[('scope', '=', scope), ('company_id', '=', company_id)]",
     )
     record_count = fields.Integer(compute="_compute_scope")
-    overdue_warning = fields.Char(compute="_compute_overdue_warning")
+    overdue_warning = fields.Char(string="Warning", compute="_compute_overdue_warning")
 
     @api.depends("res_model", "res_ids")
     def _compute_scope(self):
