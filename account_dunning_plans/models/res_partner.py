@@ -290,6 +290,11 @@ class ResPartner(models.Model):
             if "dunning_plan_mode" not in vals:
                 vals = dict(vals, dunning_plan_mode="custom")
         vals = self._dunning_pause_vals(vals)
+        plans_before = (
+            {partner: partner._dunning_plan_label() for partner in self}
+            if {"dunning_plan_id", "dunning_plan_mode"} & set(vals)
+            else {}
+        )
         if not PAUSE_FIELDS & set(vals):
             result = super().write(vals)
         else:
@@ -299,9 +304,29 @@ class ResPartner(models.Model):
                 message = partner._dunning_pause_message(before[partner])
                 if message:
                     partner.message_post(body=message, subtype_xmlid="mail.mt_note")
+        for partner, before in plans_before.items():
+            after = partner._dunning_plan_label()
+            if after != before and (partner.is_company or not partner.parent_id):
+                partner.sudo().message_post(
+                    body=self.env._(
+                        "Customer-level dunning in %(company)s: %(before)s → %(after)s.",
+                        company=self.env.company.name,
+                        before=before,
+                        after=after,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
         if STATUS_INPUTS & set(vals):
             self._dunning_refresh_status()
         return result
+
+    def _dunning_plan_label(self):
+        """The customer-level plan setting in the current company, in words."""
+        modes = dict(self._fields["dunning_plan_mode"]._description_selection(self.env))
+        mode = self.dunning_plan_mode or "default"
+        if mode == "custom" and self.dunning_plan_id:
+            return self.dunning_plan_id.display_name
+        return modes.get(mode, mode)
 
     def _dunning_refresh_status(self):
         """Decide again, now, the status of these customers' open invoices (after a

@@ -175,3 +175,16 @@ class TestDunningCockpit(DunningCommon):
                 self.assertIn(expected, form.overdue_warning)
                 form.mode = "default"
                 self.assertFalse(form.overdue_warning)
+
+    def test_customer_plan_changes_are_logged(self):
+        plan = self.create_plan([(10, "customer")], name="Grouped", scope="customer")
+        customer = self.beta.with_company(self.company)
+        customer.write({"dunning_plan_mode": "custom", "dunning_plan_id": plan.id})
+        customer.write({"dunning_plan_mode": "none"})
+        notes = customer.message_ids.filtered(
+            lambda message: "Customer-level dunning" in str(message.body)
+        ).sorted("id")
+        self.assertEqual(len(notes), 2)
+        self.assertIn(f"Company default → {plan.display_name}", str(notes[0].body))
+        self.assertIn(f"{plan.display_name} → No customer-level dunning", str(notes[1].body))
+        self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
