@@ -17,7 +17,7 @@ COLUMNS = (
     ("customer", "Customer"),
     ("invoices", "Invoices"),
     ("step", "Step"),
-    ("channel", "Channel"),
+    ("channel_label", "Channel"),
     ("outcome", "Outcome"),
     ("reason_label", "Reason"),
     ("recipient", "Recipient"),
@@ -25,17 +25,20 @@ COLUMNS = (
 )
 
 
+def cell(row, key):
+    """The text of ``row``'s ``key`` column: invoices listed, amounts with their
+    currency, nothing for None."""
+    value = row.get(key)
+    if key == "invoices":
+        return ", ".join(value)
+    if key == "amount":
+        return "" if value is None else f"{value:,.2f} {row.get('currency') or ''}".strip()
+    return "" if value is None else str(value)
+
+
 def format_table(rows):
     """A plain-text table of simulation or run rows."""
-    cells = [
-        [
-            ", ".join(row[key])
-            if key == "invoices"
-            else ("" if row[key] is None else str(row[key]))
-            for key, _title in COLUMNS
-        ]
-        for row in rows
-    ]
+    cells = [[cell(row, key) for key, _title in COLUMNS] for row in rows]
     titles = [title for _key, title in COLUMNS]
     widths = [
         max([len(title)] + [len(line[i]) for line in cells]) for i, title in enumerate(titles)

@@ -176,6 +176,11 @@ class TestDunningSimulation(DunningCommon):
         self.assertEqual(len(rows), len(invoices))
         self.assertTrue(invoices.dunning_action_ids)
         self.assertIn(invoices[0].name, printed)
+        # Channels in words, amounts with their currency.
+        acting = next(row for row in rows if row["channel"])
+        self.assertIn(acting["channel_label"], printed)
+        self.assertIn(f"{acting['amount']:,.2f} {acting['currency']}", printed)
+        self.assertNotIn(" email ", printed)
         rows, printed = self.command("run", "--date", "2026-03-02")
         self.assertEqual(rows, [])
         self.assertIn("Nothing left to do for this day", printed)
