@@ -166,7 +166,7 @@ def vacuum(db):
     subprocess.run(["psql", "-h", "127.0.0.1", "-q", "-d", db, "-c", "VACUUM ANALYZE"], check=True)
 
 
-def measure(db, day, what):
+def measure(db, day, what, batch_size=500):
     """Run ``what`` (floor, invoice, customer, second, forecast) in a transaction rolled
     back: ``(looked at, reminded or rows, mails, seconds, queries, peak RSS MB)``."""
     import resource
@@ -194,7 +194,7 @@ def measure(db, day, what):
             looked = env["account.move"].search_count(env["account.dunning.facts"]._open_domain())
             reminded = len(rows)
         else:
-            results = run._run(date=day)
+            results = run._run(date=day, batch_size=batch_size)
             looked = len(results)
             reminded = sum(1 for _move, _plan, decision in results if decision.acts)
         env.flush_all()
@@ -204,6 +204,22 @@ def measure(db, day, what):
         cr.rollback()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return looked, reminded, mails, seconds, queries, peak
+
+
+def print_memory(db, day, sizes):
+    """The customer-level run with each batch size, each in a child process of its own
+    (a process's peak memory only grows): seconds and the child's peak memory."""
+    import multiprocessing
+
+    import odoo
+
+    odoo.sql_db.close_all()
+    context = multiprocessing.get_context("fork")
+    print("\nbatch size (receivables)   seconds   peak MB of a fresh process")
+    for size in sizes:
+        with context.Pool(1) as pool:
+            result = pool.apply(measure, (db, day, "customer", size))
+        print(f"{size:>24}{result[3]:>10.2f}{result[5]:>12.0f}")
 
 
 def main():
@@ -219,7 +235,14 @@ def main():
         "--workers", help="compare queue_job runs with these worker counts, e.g. 1,2"
     )
     parser.add_argument(
-        "--repeat", type=int, default=1, help="rounds of every run (fastest and median shown)"
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of every run (fastest and median shown); 0: none",
+    )
+    parser.add_argument(
+        "--memory",
+        help="peak memory of the customer-level run with these batch sizes, e.g. 100,500,2000",
     )
     parser.add_argument("--batch-size", type=int, default=500, help="receivables per job")
     args = parser.parse_args()
@@ -250,10 +273,6 @@ def main():
     odoo.modules.module.initialize_sys_path()
     day = date.fromisoformat(args.date)
     print(f"database {args.db}, day {args.date}")
-    print(
-        f"{'run':<16}{'looked at':>10}{'reminded':>10}{'mails':>8}{'seconds':>9}"
-        f"{'median':>8}{'inv/s':>8}{'queries':>9}{'peak MB':>9}{'x floor':>9}"
-    )
     label = {
         "floor": "floor",
         "customer": "customer level",
@@ -268,18 +287,25 @@ def main():
         for what in label:
             vacuum(args.db)
             rounds[what].append(measure(args.db, day, what))
-    base = min(result[3] for result in rounds["floor"])
-    for what, results in rounds.items():
-        looked, reminded, mails, _seconds, queries, peak = results[-1]
-        times = sorted(result[3] for result in results)
-        seconds, median = times[0], times[len(times) // 2]
-        ratio = f"{seconds / base:>9.2f}" if what in ("floor", "customer", "invoice") else ""
+    if args.repeat:  # --repeat 0: only --memory or --workers
         print(
-            f"{label[what]:<16}{looked:>10}{reminded:>10}{mails:>8}{seconds:>9.2f}{median:>8.2f}"
-            f"{looked / max(seconds, 1e-6):>8.0f}{queries:>9}{peak:>9.0f}{ratio}"
+            f"{'run':<16}{'looked at':>10}{'reminded':>10}{'mails':>8}{'seconds':>9}"
+            f"{'median':>8}{'inv/s':>8}{'queries':>9}{'peak MB':>9}{'x floor':>9}"
         )
-    print("(forecast: 'reminded' counts its rows; second run: 'looked at' counts receivables")
-    print(" checked again, none expected)")
+        base = min(result[3] for result in rounds["floor"])
+        for what, results in rounds.items():
+            looked, reminded, mails, _seconds, queries, peak = results[-1]
+            times = sorted(result[3] for result in results)
+            seconds, median = times[0], times[len(times) // 2]
+            ratio = f"{seconds / base:>9.2f}" if what in ("floor", "customer", "invoice") else ""
+            print(
+                f"{label[what]:<16}{looked:>10}{reminded:>10}{mails:>8}{seconds:>9.2f}{median:>8.2f}"
+                f"{looked / max(seconds, 1e-6):>8.0f}{queries:>9}{peak:>9.0f}{ratio}"
+            )
+        print("(forecast: 'reminded' counts its rows; second run: 'looked at' counts receivables")
+        print(" checked again, none expected)")
+    if args.memory:
+        print_memory(args.db, day, [int(size) for size in args.memory.split(",")])
     same = True
     if args.workers:
         from queue_workers import compare_workers
