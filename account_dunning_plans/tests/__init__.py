@@ -25,3 +25,4 @@ from . import test_dunning_concurrency
 from . import test_dunning_render
 from . import test_dunning_live_status
 from . import test_dunning_cockpit
+from . import test_engine_legal

@@ -1,0 +1,46 @@
+"""What the law lets a creditor charge a late payer: recovery costs per country and
+debtor type. Pure functions of amounts, cited from their primary source; the plans'
+fee steps (issue "Escalation and the law") build on them.
+
+Amounts are :class:`decimal.Decimal` in euros, rounded to the cent (half up).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+# Netherlands: Besluit vergoeding voor buitengerechtelijke incassokosten (Stb. 2012, 141),
+# artikel 2, lid 1 and 2, under BW 6:96 lid 2 sub c and lid 5: the "WIK" scale, on the
+# principal (hoofdsom) of the claim, by slices:
+#   15 % of the first € 2,500; 10 % of the next € 2,500; 5 % of the next € 5,000;
+#   1 % of the next € 190,000; 0.5 % of the rest; at least € 40, at most € 6,775.
+# https://zoek.officielebekendmakingen.nl/stb-2012-141.html
+WIK_SLICES = (
+    (Decimal("2500"), Decimal("0.15")),
+    (Decimal("2500"), Decimal("0.10")),
+    (Decimal("5000"), Decimal("0.05")),
+    (Decimal("190000"), Decimal("0.01")),
+    (None, Decimal("0.005")),
+)
+WIK_MINIMUM = Decimal("40")
+WIK_MAXIMUM = Decimal("6775")
+
+
+def wik_collection_costs(principal) -> Decimal:
+    """The Dutch statutory collection costs on ``principal`` (the sum still owed,
+    interest excluded): the WIK scale above, between its minimum and its maximum. No
+    costs on nothing owed. (Article 2, lid 3 of the same decree adds VAT when the
+    creditor cannot deduct it: not included here.)"""
+    principal = Decimal(str(principal))
+    if principal <= 0:
+        return Decimal("0.00")
+    costs = Decimal("0")
+    rest = principal
+    for size, rate in WIK_SLICES:
+        part = rest if size is None else min(rest, size)
+        costs += part * rate
+        rest -= part
+        if rest <= 0:
+            break
+    costs = min(max(costs, WIK_MINIMUM), WIK_MAXIMUM)
+    return costs.quantize(CENT, rounding=ROUND_HALF_UP)
