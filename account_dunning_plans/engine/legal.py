@@ -44,3 +44,24 @@ def wik_collection_costs(principal) -> Decimal:
             break
     costs = min(max(costs, WIK_MINIMUM), WIK_MAXIMUM)
     return costs.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# Flat recovery indemnities, owed per late invoice by a business debtor only:
+# - France: Code de commerce, art. L441-10 (formerly L441-6 I, al. 12) and art. D441-5
+#   (décret n° 2012-1115 du 2 octobre 2012): "le montant de l'indemnité forfaitaire pour
+#   frais de recouvrement [...] est fixé à 40 euros"; not subject to VAT.
+# - Germany: BGB § 288 Absatz 5: the creditor of a payment for goods or services
+#   (Entgeltforderung) gets a flat 40 euros when a debtor who is not a consumer is in
+#   default, per invoice or installment; set off against recovery costs claimed besides.
+# Belgium (law of 2 August 2002: "reasonable" costs, no flat amount) and the Netherlands
+# (the WIK scale above) have none of their own here.
+FLAT_INDEMNITY = {"FR": Decimal("40.00"), "DE": Decimal("40.00")}
+
+
+def flat_recovery_indemnity(country: str, debtor_type: str) -> Decimal:
+    """The flat recovery indemnity the law of ``country`` (ISO code) grants per late
+    invoice against a debtor of ``debtor_type`` ("business" or "consumer"): 0 where
+    there is none, and always 0 against a consumer."""
+    if debtor_type != "business":
+        return Decimal("0.00")
+    return FLAT_INDEMNITY.get((country or "").upper(), Decimal("0.00"))

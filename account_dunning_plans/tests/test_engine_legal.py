@@ -6,7 +6,12 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..engine.legal import WIK_MAXIMUM, WIK_MINIMUM, wik_collection_costs
+from ..engine.legal import (
+    WIK_MAXIMUM,
+    WIK_MINIMUM,
+    flat_recovery_indemnity,
+    wik_collection_costs,
+)
 from .engine_case import EngineCase, tagged
 
 
@@ -43,3 +48,21 @@ class TestWik(EngineCase):
         costs = wik_collection_costs(principal)
         self.assertTrue(WIK_MINIMUM <= costs <= WIK_MAXIMUM)
         self.assertGreaterEqual(wik_collection_costs(principal + more), costs)
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestFlatIndemnity(EngineCase):
+    def test_forty_euros_from_businesses_in_france_and_germany_only(self):
+        for country, debtor, amount in (
+            ("FR", "business", "40.00"),
+            ("fr", "business", "40.00"),
+            ("DE", "business", "40.00"),
+            ("FR", "consumer", "0.00"),
+            ("DE", "consumer", "0.00"),
+            ("BE", "business", "0.00"),
+            ("NL", "business", "0.00"),
+            ("", "business", "0.00"),
+            (None, "business", "0.00"),
+        ):
+            with self.subTest(country=country, debtor=debtor):
+                self.assertEqual(flat_recovery_indemnity(country, debtor), Decimal(amount))
