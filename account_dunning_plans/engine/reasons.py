@@ -80,6 +80,19 @@ WAIT_REASONS = (
     PROMISED,
 )
 ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE)
+# Reasons a person, a safety check or a failure holds an invoice's reminders with
+# (the "held" of the cockpit; the others say it is not due, not dunned or done).
+HELD_REASONS = (
+    PAUSED,
+    PROMISED,
+    DISPUTED,
+    INVOICE_BLOCKED,
+    CUSTOMER_BLOCKED,
+    STALE_BANK_DATA,
+    UNMATCHED_PAYMENTS,
+    TODO_PENDING,
+    SEND_FAILED,
+)
 ALL_REASONS = (
     SKIP_REASONS + WAIT_REASONS + ACT_REASONS + (PLAN_COMPLETED, SEND_FAILED, DECISION_FAILED)
 )

@@ -4,19 +4,6 @@ from odoo import fields, models
 from ..engine import reasons as r
 from ..tools.wording import REASON_SELECTION
 
-# Reasons a person or a safety check holds an invoice's reminders with.
-HELD = (
-    r.PAUSED,
-    r.PROMISED,
-    r.DISPUTED,
-    r.INVOICE_BLOCKED,
-    r.CUSTOMER_BLOCKED,
-    r.STALE_BANK_DATA,
-    r.UNMATCHED_PAYMENTS,
-    r.TODO_PENDING,
-    r.SEND_FAILED,
-)
-
 
 class AccountDunningCustomer(models.Model):
     """Customers to chase: one row per customer and company with open invoices, their
@@ -58,7 +45,7 @@ class AccountDunningCustomer(models.Model):
 
     @property
     def _table_query(self):
-        held = ", ".join(f"'{reason}'" for reason in HELD)
+        held = ", ".join(f"'{reason}'" for reason in r.HELD_REASONS)
         # The company's today (its time zone; the tests' frozen clock), a date literal.
         today = f"DATE '{self.env.company._dunning_today().isoformat()}'"
         return f"""
