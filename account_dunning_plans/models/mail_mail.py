@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
-from odoo.tools import html_sanitize
 
 
 class MailMail(models.Model):
@@ -11,7 +10,7 @@ class MailMail(models.Model):
     sanitises that copy three times (once for the column, twice for the cache of the
     message and of the mail). The body of a dunning mail comes from a template that only
     accounting managers edit; it is sanitised once here, with the options of the
-    message's ``body`` field, and stored as the ORM would store it."""
+    message's ``body`` field (its own conversion), and stored as the ORM would store it."""
 
     _inherit = "mail.mail"
 
@@ -43,17 +42,7 @@ class MailMail(models.Model):
 
     @api.model
     def _dunning_sanitized(self, body):
-        """``body`` as the ORM stores it in ``mail.message.body``."""
-        field = self.env["mail.message"]._fields["body"]
-        return html_sanitize(
-            body,
-            silent=True,
-            sanitize_tags=field.sanitize_tags,
-            sanitize_attributes=field.sanitize_attributes,
-            sanitize_style=field.sanitize_style,
-            sanitize_form=field.sanitize_form,
-            sanitize_conditional_comments=field.sanitize_conditional_comments,
-            output_method=field.sanitize_output_method,
-            strip_style=field.strip_style,
-            strip_classes=field.strip_classes,
-        )
+        """``body`` as the ORM stores it in ``mail.message.body`` (the field's own
+        conversion, hence its own sanitising options)."""
+        Message = self.env["mail.message"]
+        return Message._fields["body"].convert_to_cache(body, Message, validate=True)
