@@ -3,7 +3,7 @@
 {
     "name": "Account Dunning Plans",
     "summary": "Multi-step dunning plans for overdue customer invoices, run every night",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-dunning-plans/account_dunning_plans",
     "author": "account_dunning_plans authors",
@@ -14,6 +14,7 @@
     "data": [
         "security/account_dunning_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_layout_data.xml",
         "data/mail_template_data.xml",
         "data/account_dunning_plan_data.xml",
         "data/account_dunning_dispute_reason_data.xml",

@@ -92,13 +92,14 @@ class AccountDunningDelivery(models.AbstractModel):
         templates: the stable rendering API behind ``dunning_mail_value(key)``.
 
         Keys: ``partner_to`` (recipient ids, comma-separated), ``email_from``,
-        ``reply_to``, ``salutation`` (civility and name of the contact reminded);
-        ``company`` (the company reminding); ``statement`` (customer-level reminders:
-        ``lines`` of invoices with their ``move``, ``days_overdue``, ``amount_due``
-        and ``level``, ``totals`` per currency, the ``level`` and ``step``); ``part``
-        (True when rendered as a part of a merged mail: no greeting nor signature);
-        ``parts`` (the parts of a merged mail). As the run prepared them, else as a
-        preview for the record alone.
+        ``reply_to``, ``greeting`` (the greeting line, as the company chose it, in the
+        mail's language), ``salutation`` (civility and name of the contact reminded);
+        ``company`` (the company reminding); ``statement`` (customer-level and merged
+        reminders: ``lines`` of invoices with their ``move``, ``days_overdue``,
+        ``amount_due`` and ``level``, ``totals`` per currency, the ``level``, ``step``
+        and its ``text``). As the run prepared them, else as a preview for the record
+        alone. ``part`` and ``parts`` (False and [] since mails gathering several
+        reminders are one statement) are kept for templates written before.
         """
         context = self.env.context
         partner_id = record.id if record._name == "res.partner" else record.commercial_partner_id.id
@@ -108,17 +109,35 @@ class AccountDunningDelivery(models.AbstractModel):
                 return company
             return record.company_id if record._name == "account.move" else self.env.company
         if key == "statement":
-            return context.get("dunning_statements", {}).get(partner_id, {})
+            statement = context.get("dunning_statements", {}).get(partner_id)
+            if not statement:
+                return {}
+            # The step's text in the language the mail is rendered in.
+            return dict(statement, text=statement["step"].with_env(self.env)._statement_text())
         if key == "part":
-            return bool(context.get("dunning_part"))
+            return False
         if key == "parts":
-            return context.get("dunning_parts", {}).get(partner_id, [])
+            return []
         prepared = (context.get("dunning_delivery") or {}).get((record._name, record.id))
         values = prepared or self._record_values(record)
-        if key == "salutation":
+        if key in ("salutation", "greeting"):
             partner = self.env["res.partner"].browse(values["salutation_id"])
+            if key == "greeting":
+                return self._greeting(partner, self._mail_value(record, "company"))
             return " ".join(filter(None, [partner.title.name, partner.name]))
         return values.get(key) or ""
+
+    @api.model
+    def _greeting(self, contact, company):
+        """The greeting line of a reminder (mail or letter) to ``contact``, in the
+        environment's language: the business greeting, or by name if ``company``
+        chose so (and the contact has one)."""
+        if company.dunning_greeting == "name" and contact.name:
+            return self.env._(
+                "Dear %(name)s,",
+                name=" ".join(filter(None, [contact.title.name, contact.name])),
+            )
+        return self.env._("Dear Sir or Madam,")
 
     # == Sender ==
     @api.model
@@ -171,13 +190,14 @@ class AccountDunningDelivery(models.AbstractModel):
 
     # == After the mails are queued ==
     @api.model
-    def _complete_mails(self, sent, origin):
+    def _complete_mails(self, sent, origin, attach=True):
         """Finish the mails just queued: ``sent`` is ``[(due, mail)]`` (a merged mail
         appears once per action due). Sets the send window's date (not for reminders sent by
-        hand), attaches the invoice PDFs of steps asking for them and makes the
-        responsible follow the invoices (or customer)."""
+        hand), attaches the invoice PDFs of steps asking for them (unless ``attach`` is
+        False: a person chose the attachments) and makes the responsible follow the
+        invoices (or customer)."""
         scheduled = defaultdict(lambda: self.env["mail.mail"])
-        attach = defaultdict(lambda: self.env["account.move"])
+        pdfs = defaultdict(lambda: self.env["account.move"])
         follow = defaultdict(list)  # (follower, model) -> records
         openings = {}
         calendars = {}
@@ -195,8 +215,8 @@ class AccountDunningDelivery(models.AbstractModel):
                     openings[key] = self._scheduled_date(*key, now=now, calendar=calendars[company])
                 if openings[key]:
                     scheduled[openings[key]] |= mail
-            if step.attach_invoice_pdf:
-                attach[mail] |= due.moves
+            if step.attach_invoice_pdf and attach and mail:
+                pdfs[mail] |= due.moves
             if step.add_follower:
                 record = due.partner if due.scope == "customer" else due.moves
                 responsible = self._responsible(step, due.moves, due.partner)
@@ -206,16 +226,20 @@ class AccountDunningDelivery(models.AbstractModel):
             mails.write({"scheduled_date": when})
             if cron:
                 cron._trigger(when)
-        for mail, moves in attach.items():
-            self._attach_invoice_pdfs(mail, moves)
+        for mail, moves in pdfs.items():
+            mail.attachment_ids = [
+                Command.link(pdf.id)
+                for pdf in self._invoice_pdfs(moves, "mail.message", mail.mail_message_id.id)
+            ]
         for (partner, model), records in follow.items():
             if partner:
                 self.env[model].union(*records).message_subscribe(partner_ids=partner.ids)
 
     @api.model
-    def _attach_invoice_pdfs(self, mail, moves):
-        """Attach the PDF of each of ``moves`` to ``mail``: the one already generated
-        when the invoice was sent, else a fresh rendering."""
+    def _invoice_pdfs(self, moves, res_model, res_id):
+        """The PDF of each of ``moves``: the one already generated when the invoice
+        was sent, else a fresh rendering kept on ``res_model``/``res_id`` (the mail's
+        message, or a composer)."""
         attachments = self.env["ir.attachment"]
         for move in moves:
             pdf = move.invoice_pdf_report_id
@@ -227,12 +251,12 @@ class AccountDunningDelivery(models.AbstractModel):
                     {
                         "name": f"{move._get_report_base_filename()}.{kind}",
                         "raw": content,
-                        "res_model": "mail.message",
-                        "res_id": mail.mail_message_id.id,
+                        "res_model": res_model,
+                        "res_id": res_id,
                     }
                 )
             attachments |= pdf
-        mail.attachment_ids = [(4, attachment.id) for attachment in attachments]
+        return attachments
 
     # == Activities of manual steps ==
     @api.model

@@ -34,14 +34,15 @@ class AccountDunningDispatch(models.AbstractModel):
     _description = "Dunning dispatch"
 
     @api.model
-    def _execute(self, statuses, dues, today, origin="auto", details=None, holds=()):
+    def _execute(self, statuses, dues, today, origin="auto", details=None, holds=(), composed=None):
         """Record ``statuses`` (``[(move, plan, decision)]``) and execute ``dues``.
 
         A customer gets at most one e-mail per run: its invoice-level and
         customer-level steps due together are merged into one mail. ``origin``
         "manual": sent by hand (no send window), despite ``holds`` (reason codes the
-        person confirmed, noted on the action). ``details``: per move id, what its
-        status refers to.
+        person confirmed, noted on the action); ``composed``: the message the person
+        wrote in the mail composer, recorded as the mail of the e-mail dues (none is
+        rendered). ``details``: per move id, what its status refers to.
         """
         details = details or {}
         move_vals = {}
@@ -87,11 +88,19 @@ class AccountDunningDispatch(models.AbstractModel):
                 merged.append(partner_dues)
         sent = []
         recorder = _Recorder(self, today, origin, note, action_vals, move_vals)
-        for template, template_dues in single.items():
-            sent += self._send(template, template_dues, recorder)
-        if merged:
-            sent += self._send_to_customers(merged, recorder)
-        self.env["account.dunning.delivery"]._complete_mails(sent, origin)
+        if composed is not None:
+            mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", composed.id)])
+            for partner_dues in mails.values():
+                for due in partner_dues:
+                    recorder.sent(due, mail[:1], composed)
+                    sent.append((due, mail[:1]))
+        else:
+            for template, template_dues in single.items():
+                sent += self._send(template, template_dues, recorder)
+            if merged:
+                sent += self._send_to_customers(merged, recorder)
+        self.env["account.dunning.delivery"]._complete_mails(sent, origin, attach=composed is None)
+        self._log_on_invoices(sent)
         if action_vals:
             self.env["account.dunning.action"].sudo().create(action_vals)
         self.env["account.move"]._dunning_write(move_vals)
@@ -117,6 +126,14 @@ class AccountDunningDispatch(models.AbstractModel):
             due.moves.sorted(lambda m: (m.invoice_date_due, m.id))
         )
 
+    @api.model
+    def _customer_template(self, dues):
+        """The template of one customer's mail for ``dues``: the step's, or the
+        statement template when several steps are due together."""
+        if len(dues) > 1:
+            return self.env.ref("account_dunning_plans.mail_template_dunning_merged")
+        return self._template(dues[0])
+
     # == Mails ==
     @api.model
     def _prepare_links(self, moves):
@@ -139,9 +156,8 @@ class AccountDunningDispatch(models.AbstractModel):
             delivery[record._name, record.id] = Delivery._mail_values(record, dues)
             partner = dues[0].partner
             companies[partner.id] = dues[0].moves.company_id
-            for due in dues:
-                if due.scope == "customer":
-                    statements[partner.id] = self._statement_values(due)
+            if len(dues) > 1 or dues[0].scope == "customer":
+                statements[partner.id] = self._statement_values(dues)
         context = {
             "dunning_delivery": delivery,
             "dunning_statements": statements,
@@ -152,6 +168,24 @@ class AccountDunningDispatch(models.AbstractModel):
         if day:
             context["dunning_date"] = str(day)
         return context
+
+    @api.model
+    def _log_on_invoices(self, sent):
+        """A mail sent to the customer (a statement: ``sent`` is ``[(due, mail)]``) is
+        logged on the discussion of each invoice it reminds, beside the customer's."""
+        bodies = {}
+        for due, mail in sent:
+            if mail.model != "res.partner":
+                continue
+            for move in due.moves:
+                bodies[move.id] = Markup("<p>%s</p>") % self.env._(
+                    "Reminded (level %(level)s) in the mail to %(customer)s: %(subject)s",
+                    level=due.own_levels.get(move.id, due.decision.level),
+                    customer=due.partner.display_name,
+                    subject=mail.subject,
+                )
+        if bodies:
+            self.env["account.move"].browse(list(bodies))._message_log_batch(bodies)
 
     @api.model
     def _send(self, template, dues, recorder):
@@ -177,33 +211,28 @@ class AccountDunningDispatch(models.AbstractModel):
         """Queue one mail per customer for ``mails`` (a list of each customer's dues).
 
         A customer-level step alone is its plan's template rendered on the customer.
-        Several steps due together are merged: each is rendered as a part (without
-        greeting and signature), in one mail built on the merge template. Returns
-        ``[(due, mail)]``. A failure stays with the customer it comes from.
+        Several steps due together make one statement: every invoice they remind, in
+        one table, under the text of the most advanced step (the statement template).
+        Returns ``[(due, mail)]``. A failure stays with the customer it comes from.
         """
         dues = [due for partner_dues in mails for due in partner_dues]
         self._prepare_links(self.env["account.move"].union(*(due.moves for due in dues)))
         context = self._mail_context(
             {partner_dues[0].partner: partner_dues for partner_dues in mails}, recorder.today
         )
-        alone = defaultdict(list)
-        parts = defaultdict(list)
+        by_template = defaultdict(list)
         for partner_dues in mails:
-            if len(partner_dues) == 1:
-                alone[self._template(partner_dues[0])].append(partner_dues[0])
-            else:
-                for due in partner_dues:
-                    parts[self._template(due)].append(due)
+            by_template[self._customer_template(partner_dues)].append(partner_dues)
         try:
             with self.env.cr.savepoint():
                 sent = []
-                for template, template_dues in alone.items():
+                for template, template_mails in by_template.items():
                     partners = self.env["res.partner"].union(
-                        *(due.partner for due in template_dues)
+                        *(partner_dues[0].partner for partner_dues in template_mails)
                     )
                     queued = template.with_context(**context).send_mail_batch(partners.ids)
-                    sent += list(zip(template_dues, queued, strict=True))
-                sent += self._send_merged(mails, parts, context)
+                    for partner_dues, mail in zip(template_mails, queued, strict=True):
+                        sent += [(due, mail) for due in partner_dues]
         except Exception as error:  # noqa: BLE001 - a rendering error stays with its mail
             return self._isolated(
                 mails,
@@ -232,7 +261,8 @@ class AccountDunningDispatch(models.AbstractModel):
             dues[0].partner.display_name,
             exc_info=error,
         )
-        recorder.failed(dues, self._failure_reason(error, template or self._template(dues[0])))
+        template = template or self._customer_template(dues)
+        recorder.failed(dues, self._failure_reason(error, template))
         return []
 
     @api.model
@@ -289,34 +319,6 @@ class AccountDunningDispatch(models.AbstractModel):
         return None
 
     @api.model
-    def _send_merged(self, mails, parts, context):
-        """Render the parts of merged mails and queue one mail per customer."""
-        if not parts:
-            return []
-        bodies = {}
-        for template, template_dues in parts.items():
-            records = (
-                self.env["res.partner"].union(*(due.partner for due in template_dues))
-                if template.model == "res.partner"
-                else self.env["account.move"].browse([due.moves.id for due in template_dues])
-            )
-            rendered = template.with_context(dunning_part=True, **context)._render_field(
-                "body_html", records.ids, compute_lang=True
-            )
-            for due in template_dues:
-                record_id = due.partner.id if template.model == "res.partner" else due.moves.id
-                bodies[id(due)] = Markup(rendered[record_id])
-        merged = [partner_dues for partner_dues in mails if len(partner_dues) > 1]
-        wrapper = self.env.ref("account_dunning_plans.mail_template_dunning_merged")
-        partners = self.env["res.partner"].union(*(dues[0].partner for dues in merged))
-        parts_of = {dues[0].partner.id: [bodies[id(due)] for due in dues] for dues in merged}
-        queued = wrapper.with_context(dunning_parts=parts_of, **context).send_mail_batch(
-            partners.ids
-        )
-        mail_of = dict(zip(partners.ids, queued, strict=True))
-        return [(due, mail_of[dues[0].partner.id]) for dues in merged for due in dues]
-
-    @api.model
     def _render(self, due, day):
         """``(subject, body, recipients)`` of the mail ``due`` (an e-mail step) would
         send on ``day``, rendered in the customer's language; nothing is sent."""
@@ -333,17 +335,24 @@ class AccountDunningDispatch(models.AbstractModel):
         return subject, body, recipients
 
     @api.model
-    def _statement_values(self, due):
-        """What a customer-level template shows: the invoices listed, each with its own
-        level and days overdue, and the total due per currency."""
-        lines, totals = invoice_lines(due.moves)
+    def _statement_values(self, dues):
+        """What a statement (a customer-level step, or several steps due together to
+        one customer) shows: the invoices of ``dues``, each with the level it reaches,
+        the total due per currency, and the most advanced step (whose ``text`` the
+        mail shows, in its language: see ``account.dunning.delivery._mail_value``)."""
+        levels = {}
+        for due in dues:
+            for move in due.moves:
+                levels[move.id] = due.own_levels.get(move.id, due.decision.level)
+        lines, totals = invoice_lines(self.env["account.move"].union(*(due.moves for due in dues)))
         for line in lines:
-            line["level"] = due.own_levels.get(line["move"].id, due.decision.level)
+            line["level"] = levels[line["move"].id]
+        lead = max(dues, key=lambda due: (due.decision.level, due.scope == "customer"))
         return {
             "lines": lines,
             "totals": totals,
-            "level": due.decision.level,
-            "step": self._step(due),
+            "level": lead.decision.level,
+            "step": self._step(lead),
         }
 
     @api.model
@@ -384,13 +393,15 @@ class _Recorder:
         self.action_vals = action_vals
         self.move_vals = move_vals
 
-    def sent(self, due, mail):
-        """``due``'s mail was queued: its action, and its invoices' new level."""
+    def sent(self, due, mail, message=None):
+        """``due``'s mail was queued (``message``: the one a person composed, its
+        ``mail`` already gone if sent at once): its action, and its invoices' new
+        level."""
         vals = self.dispatch._action_vals(due, self.today, self.origin, self.note)
         vals.update(
             state="done",
             mail_id=mail.id,
-            mail_message_id=mail.mail_message_id.id,
+            mail_message_id=(message or mail.mail_message_id).id,
             user_id=self.dispatch.env.uid if self.origin == "manual" else False,
             # Restored if the mail fails for good.
             previous_levels={

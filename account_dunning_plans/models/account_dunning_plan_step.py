@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import is_html_empty
 from odoo.tools.misc import format_date
 
 from ..tools.wording import CHANNELS
@@ -84,10 +87,11 @@ class AccountDunningPlanStep(models.Model):
     )
     responsible_user_id = fields.Many2one("res.users", string="Responsible user")
     letter_text = fields.Html(
-        string="Text of the letter",
+        string="Statement text",
         translate=True,
-        help="Postal letter steps: the text printed above the list of invoices, in the "
-        "customer's language. Empty: a standard text.",
+        help="The text above the list of invoices, in the customer's language: in this "
+        "step's letters, and in a mail gathering several reminders due the same day to "
+        "one customer (the text of the most advanced step). Empty: a standard text.",
     )
     template_model = fields.Char(compute="_compute_template_model")
     mail_template_id = fields.Many2one(
@@ -151,6 +155,17 @@ class AccountDunningPlanStep(models.Model):
                 )
 
     # == Business helpers ==
+    def _statement_text(self):
+        """The text above the list of invoices (letters, mails gathering several
+        reminders) in the environment's language: the step's, else (or without a
+        step) a standard one."""
+        if len(self) == 1 and not is_html_empty(self.letter_text):
+            return self.letter_text
+        return Markup("<p>%s</p>") % self.env._(
+            "Unless we are mistaken, the invoices below are still unpaid. Please pay the "
+            "amount due without delay."
+        )
+
     def _failing(self):
         """``{step: sentence}`` for those of these steps with mails that failed and
         were not sent since, to the same customer (a template to fix: the manager sees

@@ -127,6 +127,15 @@ class ResCompany(models.Model):
         "discussion (its followers are notified) or an address or alias.",
     )
     dunning_reply_to_address = fields.Char(string="Reply-to address")
+    dunning_greeting = fields.Selection(
+        [("formal", "Formal: Dear Sir or Madam,"), ("name", "By name: Dear Mr Freeman,")],
+        string="Greeting",
+        required=True,
+        default="formal",
+        help="How reminders greet the customer, in the customer's language: the business "
+        "greeting (Madame, Monsieur, / Geachte heer, mevrouw, / Sehr geehrte Damen und "
+        "Herren,), or the title and name of the contact reminded.",
+    )
     dunning_window = fields.Boolean(
         string="Send in working hours",
         default=True,

@@ -33,6 +33,7 @@ class ResConfigSettings(models.TransientModel):
     dunning_sender_address = fields.Char(
         related="company_id.dunning_sender_address", readonly=False
     )
+    dunning_greeting = fields.Selection(related="company_id.dunning_greeting", readonly=False)
     dunning_reply_to_type = fields.Selection(
         related="company_id.dunning_reply_to_type", readonly=False
     )

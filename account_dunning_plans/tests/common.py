@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
+from lxml import html
+
 from odoo import Command
 from odoo.tests import freeze_time
 
@@ -125,6 +127,14 @@ class DunningCommon(AccountTestInvoicingCommon):
         return self.env["mail.mail"].search(
             [("model", "=", "account.move"), ("res_id", "=", invoice.id)], order="id"
         )
+
+    @staticmethod
+    def mail_content(mail):
+        """The body of ``mail`` as its template rendered it, without the layout around
+        it (whose hidden preview repeats the first words)."""
+        body = html.fromstring(mail.body_html)
+        content = body.xpath("//div[@style='margin: 0px; padding: 0px;']")
+        return html.tostring(content[0], encoding="unicode") if content else mail.body_html
 
     def pay(self, invoice, amount, day):
         with freeze_time(day):

@@ -43,7 +43,7 @@ class TestDunningCustomerLevel(DunningCommon):
                 continue
             if cells[0] == "Total due":
                 totals.append(cells[-1])
-            else:
+            elif len(cells) == 6:  # not a row of the layout around the statement
                 rows[cells[0]] = cells
         return rows, totals
 
@@ -139,6 +139,8 @@ class TestDunningCustomerLevel(DunningCommon):
         own_b = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10), 400.0)
         (own_a | own_b).dunning_plan_id = self.plan
         covered = self.grouped_invoice(date(2026, 3, 1), date(2026, 3, 10), 500.0)
+        # The most advanced step (level 2, the invoice plan's) says what the mail is about.
+        self.plan.step_ids[1].letter_text = "<p>Our own words for this step.</p>"
         results = self.run_job(date(2026, 3, 20))
         self.assertTrue(all(results[move].outcome == "send" for move in own_a | own_b | covered))
         mails = self.customer_mails(self.grouped)
@@ -146,15 +148,23 @@ class TestDunningCustomerLevel(DunningCommon):
         self.assertFalse(self.mails_of(own_a) | self.mails_of(own_b))
         mail = mails
         self.assertIn("payment reminders", mail.subject)
-        self.assertEqual(mail.body_html.count("Dear Gamma Group"), 1)
-        self.assertEqual(mail.body_html.count("Kind regards"), 1)
+        # One statement: one greeting, one table of every invoice, one closing.
+        content = self.mail_content(mail)
+        self.assertEqual(content.count("Dear Sir or Madam,"), 1)
+        self.assertEqual(content.count("Kind regards"), 1)
+        self.assertNotIn("Unless we are mistaken, invoice", mail.body_html)
+        self.assertEqual(content.count("Our own words for this step."), 1)
+        rows, totals = self.table_rows(mail)
+        self.assertEqual(set(rows), {own_a.name, own_b.name, covered.name})
+        # Each invoice with its own level: the invoice plan's second step, the group's first.
+        self.assertEqual([rows[move.name][4] for move in own_a | own_b | covered], ["2", "2", "1"])
+        self.assertEqual(len(totals), 1)
+        self.assertIn("1,200.00", totals[0])
+        # Logged on each invoice's discussion as well as on the customer's.
         for move in own_a | own_b | covered:
-            self.assertIn(move.name, mail.body_html)
-        # The invoice-level parts keep their template text; the group lists only its own.
-        self.assertEqual(mail.body_html.count("Unless we are mistaken, invoice"), 2)
-        rows, _totals = self.table_rows(mail)
-        self.assertIn(covered.name, rows)
-        self.assertNotIn(own_a.name, rows)
+            note = move.message_ids.filtered(lambda m: "in the mail to Gamma Group" in m.body)
+            self.assertEqual(len(note), 1, move.name)
+            self.assertIn(mail.subject, note.body)
         actions = (own_a | own_b | covered).dunning_action_ids
         self.assertEqual(len(actions), 3)
         self.assertEqual(actions.mail_id, mail)

@@ -95,8 +95,9 @@ class TestDunningLetter(LetterCommon):
             "42 Paper Road",
             "Letterville",
             "Letter 1",
-            "Dear Madam Alpha Customer,",
+            "Dear Sir or Madam,",
             "Unless we are mistaken, the invoices below are still unpaid.",
+            "If you have paid in the meantime, please disregard this letter.",
             invoice.name,
             "03/02/2026",  # invoice date
             "03/10/2026",  # due date
@@ -119,9 +120,27 @@ class TestDunningLetter(LetterCommon):
     def test_letter_in_the_customer_language(self):
         """The shipped French, Dutch and German: texts, dates and amounts."""
         expected = {
-            "fr_FR": ("Bonjour", "Jours de retard", "Cordialement", "10/03/2026", "1 234,50"),
-            "nl_NL": ("Beste", "Dagen", "Met vriendelijke", "10-03-2026", "1.234,50"),
-            "de_DE": ("Guten Tag", "Tage", "Mit freundlichen", "10.03.2026", "1.234,50"),
+            "fr_FR": (
+                "Madame, Monsieur,",
+                "Jours de retard",
+                "Cordialement",
+                "10/03/2026",
+                "1 234,50",
+            ),
+            "nl_NL": (
+                "Geachte heer, mevrouw,",
+                "Dagen",
+                "Met vriendelijke",
+                "10-03-2026",
+                "1.234,50",
+            ),
+            "de_DE": (
+                "Sehr geehrte Damen und Herren,",
+                "Tage",
+                "Mit freundlichen",
+                "10.03.2026",
+                "1.234,50",
+            ),
         }
         for lang in expected:
             self.env["res.lang"]._activate_lang(lang)
@@ -138,7 +157,15 @@ class TestDunningLetter(LetterCommon):
                 html = re.sub(r"&nbsp;|[\xa0\u202f]", " ", html)
                 for text in texts:
                     self.assertIn(text, html)
-                for english in ("Dear", "Days overdue", "Kind regards", "03/10/2026", "1,234.50"):
+                for english in (
+                    "Dear",
+                    "Days overdue",
+                    "Kind regards",
+                    "disregard",
+                    "Unless we are mistaken",
+                    "03/10/2026",
+                    "1,234.50",
+                ):
                     self.assertNotIn(english, html)
 
     def test_customer_level_letter_is_kept_on_the_customer(self):

@@ -4,6 +4,8 @@
 import re
 from datetime import date
 
+from lxml import html
+
 from odoo.tests import freeze_time, tagged
 
 from .common import DunningCommon
@@ -32,7 +34,7 @@ class TestDunningMail(DunningCommon):
         self.assertEqual(mail.subject, f"Dunning Test Co: reminder for invoice {invoice.name}")
         body = mail.body_html
         for expected in (
-            "Dear Madam Alpha Customer",
+            "Dear Sir or Madam,",
             f"invoice <strong>{invoice.name}</strong> of 03/02/2026, due on 03/10/2026",
             "Sent on 03/20/2026",  # today
             "<strong>10</strong> days after its due date",
@@ -63,16 +65,11 @@ class TestDunningMail(DunningCommon):
     def test_mail_in_customer_language(self):
         """Subject and whole body in the customer's language, dates formatted for it."""
         expected = {
-            "fr_FR": ("relance", "Bonjour Madam Alpha Customer,", "Cordialement", "20/03/2026"),
-            "nl_NL": (
-                "herinnering",
-                "Beste Madam Alpha Customer,",
-                "Met vriendelijke",
-                "20-03-2026",
-            ),
+            "fr_FR": ("relance", "Madame, Monsieur,", "Cordialement", "20/03/2026"),
+            "nl_NL": ("herinnering", "Geachte heer, mevrouw,", "Met vriendelijke", "20-03-2026"),
             "de_DE": (
                 "erinnerung",
-                "Guten Tag Madam Alpha Customer,",
+                "Sehr geehrte Damen und Herren,",
                 "Mit freundlichen",
                 "20.03.2026",
             ),
@@ -101,7 +98,24 @@ class TestDunningMail(DunningCommon):
             ),
         )
         self.run_job(date(2026, 3, 23))
-        self.assertIn("Dear Beta,", self.mails_of(english).body_html)
+        self.assertIn("Dear Sir or Madam,", self.mails_of(english).body_html)
+
+    def test_greeting_by_name(self):
+        """The company may greet by the title and name of the contact, in their language."""
+        self.company.dunning_greeting = "name"
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+        )
+        english = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        french = self.create_invoice(
+            date(2026, 3, 2),
+            date(2026, 3, 10),
+            partner=self.customer.copy({"lang": "fr_FR", "name": "Client Français"}),
+        )
+        self.run_job(date(2026, 3, 20))
+        self.assertIn("Dear Madam Alpha Customer,", self.mails_of(english).body_html)
+        self.assertIn("Bonjour Madam Client Français,", self.mails_of(french).body_html)
 
     def test_two_companies_with_their_own_settings(self):
         other = self.setup_other_company()["company"]
@@ -118,40 +132,87 @@ class TestDunningMail(DunningCommon):
         self.assertEqual(results[theirs].reason, "below_min_amount")
         self.assertEqual(mine.dunning_action_ids.company_id, self.company)
 
-    def test_merged_and_grouped_mail_in_french(self):
-        """One mail for both levels, wholly in the customer's language and formats."""
-        self.env["res.lang"]._activate_lang("fr_FR")
+    def test_statement_mail_in_french_and_dutch(self):
+        """An invoice-level and a customer-level step due together: one statement, wholly
+        in the customer's language and formats, with every invoice, its level and the
+        total due."""
+        expected = {
+            "fr_FR": {
+                "subject": "Dunning Test Co : relances de paiement",
+                "greeting": "Madame, Monsieur,",
+                "text": "Sauf erreur de notre part, les factures ci-dessous restent impayées.",
+                "closing": "Cordialement",
+                "words": ("Jours de retard", "Date d'échéance", "Relance de paiement"),
+                "dates": ("02/03/2026", "10/03/2026"),
+                "amounts": ("$\xa01\xa0234,50", "$\xa02\xa0000,00", "$\xa03\xa0234,50"),
+            },
+            "nl_NL": {
+                "subject": "Dunning Test Co: betalingsherinneringen",
+                "greeting": "Geachte heer, mevrouw,",
+                "text": "Tenzij wij ons vergissen, zijn onderstaande facturen nog niet betaald.",
+                "closing": "Met vriendelijke groet",
+                "words": ("Dagen na vervaldatum", "Vervaldatum", "Betalingsherinnering"),
+                "dates": ("02-03-2026", "10-03-2026"),
+                "amounts": ("$\xa01.234,50", "$\xa02.000,00", "$\xa03.234,50"),
+            },
+        }
+        for lang in expected:
+            self.env["res.lang"]._activate_lang(lang)
         self.env["ir.module.module"]._load_module_terms(
-            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+            ["account_dunning_plans"], list(expected), overwrite=True
         )
         group_plan = self.create_plan(
             [(10, "customer"), (30, "customer_final")], name="Grouped", scope="customer"
         )
-        client = self.env["res.partner"].create(
-            {"name": "Boulangerie Lumière", "email": "compta@lumiere.example.com", "lang": "fr_FR"}
-        )
-        client.dunning_plan_id = group_plan
-        own = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 1234.5, partner=client)
-        own.dunning_plan_id = self.plan
-        covered = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 2000.0, partner=client)
-        self.run_job(date(2026, 3, 20))
-        mail = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", client.id)]
-        )
-        self.assertEqual(len(mail), 1)
-        self.assertEqual(mail.subject, "Dunning Test Co : relances de paiement")
-        body = mail.body_html
-        self.assertEqual(body.count("Bonjour Boulangerie Lumière"), 1)
-        self.assertEqual(body.count("Cordialement"), 1)
-        for french in (
-            "Jours de retard",
-            "Date d'échéance",
-            "10/03/2026",
-            "1\xa0234,50",
-            "2\xa0000,00",
-        ):
-            self.assertIn(french, body)
-        for english in ("Dear", "Kind regards", "Days overdue", "Total due", "Amount still due"):
-            self.assertNotIn(english, body)
-        self.assertIn(own.name, body)
-        self.assertIn(covered.name, body)
+        for lang, texts in expected.items():
+            with self.subTest(lang=lang):
+                client = self.env["res.partner"].create(
+                    {"name": f"Client {lang}", "email": "compta@client.example.com", "lang": lang}
+                )
+                client.dunning_plan_id = group_plan
+                own = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 1234.5, client)
+                own.dunning_plan_id = self.plan
+                covered = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 2000.0, client)
+                self.run_job(date(2026, 3, 20))
+                mail = self.env["mail.mail"].search(
+                    [("model", "=", "res.partner"), ("res_id", "=", client.id)]
+                )
+                self.assertEqual(len(mail), 1)
+                self.assertEqual(mail.subject, texts["subject"])
+                body = self.mail_content(mail)
+                self.assertEqual(body.count(texts["greeting"]), 1)
+                self.assertEqual(body.count(texts["text"]), 1)
+                self.assertEqual(body.count(texts["closing"]), 1)
+                for text in texts["words"] + texts["dates"]:
+                    self.assertIn(text, mail.body_html)
+                # One table: both invoices, 10 days overdue, each at its level (the
+                # invoice plan's second step, the group's first), and the total due.
+                rows = {
+                    cells[0]: cells
+                    for cells in self.statement_rows(body)
+                    if cells[0] in (own.name, covered.name)
+                }
+                self.assertEqual(
+                    [rows[own.name][3:], rows[covered.name][3:]],
+                    [["10", "2", texts["amounts"][0]], ["10", "1", texts["amounts"][1]]],
+                )
+                self.assertIn(texts["amounts"][2], self.statement_rows(body)[-1][-1])
+                for english in (
+                    "Dear",
+                    "Kind regards",
+                    "Days overdue",
+                    "Total due",
+                    "Amount still due",
+                    "Unless",
+                ):
+                    self.assertNotIn(english, body)
+
+    @staticmethod
+    def statement_rows(body):
+        """The cells of the rows of a statement's table (six cells, or the totals)."""
+        rows = []
+        for row in html.fromstring(body).iter("tr"):
+            cells = [cell.text_content().strip() for cell in row.iter("td")]
+            if len(cells) == 6 or (len(cells) == 2 and row.find("td[@colspan]") is not None):
+                rows.append(cells)
+        return rows

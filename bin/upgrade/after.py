@@ -30,6 +30,21 @@ first = env.ref("account_dunning_plans.mail_template_dunning_first")  # noqa: F8
 french_body = first.with_context(lang="fr_FR").body_html
 check("dunning_mail_value('salutation')" in french_body, "French template uses the new API")
 check("Bonjour" in french_body, "French template is still French")
+statement = env.ref("account_dunning_plans.mail_template_dunning_merged")  # noqa: F821
+for lang in ("en_US", "fr_FR"):
+    body = statement.with_context(lang=lang).body_html
+    check(
+        "dunning_mail_value('parts')" not in body and "group.get('text')" in body,
+        f"several reminders to one customer make one statement ({lang})",
+    )
+check(
+    "Cordialement" in statement.with_context(lang="fr_FR").body_html,
+    "the statement is still French",
+)
+check(
+    statement.email_layout_xmlid == "account_dunning_plans.mail_layout_dunning",
+    "the statement has the dunning layout",
+)
 
 Move = env["account.move"]  # noqa: F821
 names = {
