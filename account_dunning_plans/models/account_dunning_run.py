@@ -343,12 +343,12 @@ class AccountDunningRun(models.AbstractModel):
         return plan, answer
 
     @api.model
-    def _send_now(self, move, confirmed=()):
-        """Execute ``move``'s next step now, to the customer, whatever its date: a
-        reminder sent by hand. Every hold of :meth:`_manual_check` must be in
-        ``confirmed`` (reason codes a person confirmed), else nothing is sent."""
+    def _manual_send(self, move, confirmed=()):
+        """``(plan, answer, step)`` of ``move``'s next step sent by hand now, once
+        checked: every hold of :meth:`_manual_check` is in ``confirmed`` (reason codes
+        a person confirmed), and an e-mail step has someone to write to. A clear
+        error otherwise."""
         plan, answer = self._manual_check(move)
-        self._lock({move.company_id: None})
         missing = [hold for hold in answer.holds if hold not in confirmed]
         if missing:
             reasons = labels(self.env)[0]
@@ -366,6 +366,15 @@ class AccountDunningRun(models.AbstractModel):
             raise UserError(
                 self.env._("%(customer)s has no e-mail address.", customer=move.partner_id.name)
             )
+        return plan, answer, step
+
+    def _send_now(self, move, confirmed=(), composed=None):
+        """Execute ``move``'s next step now, to the customer, whatever its date: a
+        reminder sent by hand, checked by :meth:`_manual_send`. ``composed``: the
+        message a person wrote in the mail composer for an e-mail step, recorded as
+        that step's mail (else the step's template is sent)."""
+        self._lock({move.company_id: None})
+        plan, answer, step = self._manual_send(move, confirmed)
         outcome = r.SEND if step.channel == "email" else r.TODO
         reason = r.BROKEN_PROMISE if step.broken_promise else r.STEP_DUE
         decision = Decision(
@@ -374,7 +383,12 @@ class AccountDunningRun(models.AbstractModel):
         due = ActionDue(move.commercial_partner_id, plan, decision, move, {}, "invoice")
         today = move.company_id._dunning_today()
         self.env["account.dunning.dispatch"]._execute(
-            [(move, plan, decision)], [due], today, origin="manual", holds=answer.holds
+            [(move, plan, decision)],
+            [due],
+            today,
+            origin="manual",
+            holds=answer.holds,
+            composed=composed,
         )
 
     @api.model

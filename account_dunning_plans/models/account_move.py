@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import reasons as r
@@ -323,15 +323,57 @@ class AccountMove(models.Model):
         Goes through the engine (:func:`..engine.manual.manual_send`): never the same
         step twice the same day; while anything would normally hold it (dispute,
         promise, pause, block, safety check, spacing), a dialog lists the holds and
-        sends only once the user confirms each. Counts as a reminder of the invoice:
-        the company's interval then applies before the next one.
+        goes on only once the user confirms each. An e-mail step opens the mail
+        composer with the step's mail, to read and edit before it leaves. Counts as a
+        reminder of the invoice: the company's interval then applies before the next
+        one.
         """
         self.ensure_one()
         _plan, answer = self.env["account.dunning.run"]._manual_check(self)
         if answer.holds:
             return self.env["account.dunning.send"]._open_for(self, answer.holds)
-        self.env["account.dunning.run"]._send_now(self)
-        return self.action_dunning_history()
+        return self._dunning_send_by_hand()
+
+    def _dunning_send_by_hand(self, confirmed=()):
+        """Send the next step by hand despite ``confirmed`` holds: an e-mail step in
+        the mail composer (recorded when the person sends it, see
+        ``mail.compose.message``), any other step at once."""
+        self.ensure_one()
+        run = self.env["account.dunning.run"]
+        _plan, _answer, step = run._manual_send(self, confirmed)
+        template = step._dunning_template(self)
+        if step.channel != "email" or not template:
+            run._send_now(self, confirmed)
+            return self.action_dunning_history()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
+                default_composition_mode="comment",
+                default_email_layout_xmlid=template.email_layout_xmlid or False,
+            )
+            .create({})
+        )
+        if step.attach_invoice_pdf:
+            pdfs = self.env["account.dunning.delivery"]._invoice_pdfs(
+                self, composer._name, composer.id
+            )
+            composer.attachment_ids = [Command.link(pdf.id) for pdf in pdfs]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send reminder now: %(step)s", step=step.name),
+            "res_model": composer._name,
+            "res_id": composer.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "dunning_send_move_id": self.id,
+                "dunning_send_confirmed": list(confirmed),
+            },
+        }
 
     def action_dunning_send_test(self):
         """Send the next step's mail to the current user only; nothing is recorded."""

@@ -65,32 +65,101 @@ class TestAccountMoveDunning(DunningCommon):
         decision = self.run_job(date(2026, 4, 24))[invoice]
         self.assertEqual((decision.outcome, decision.step_index), ("send", 3))
 
+    def reminders_of(self, invoice):
+        """The reminders sent by hand on ``invoice``: messages posted to its customer
+        (sent at once, their mails already gone)."""
+        return invoice.message_ids.filtered(
+            lambda message: message.message_type == "comment" and message.partner_ids
+        )
+
+    def send_composed(self, result, edit=None):
+        """Send the mail composer ``result`` (an action) opened, after ``edit(composer)``."""
+        self.assertEqual(result["res_model"], "mail.compose.message")
+        composer = (
+            self.env["mail.compose.message"]
+            .browse(result["res_id"])
+            .with_context(**result["context"])
+        )
+        if edit:
+            edit(composer)
+        composer.action_send_mail()
+        return composer
+
     def test_send_now(self):
+        """Send reminder now opens the step's mail in the composer; sending it records
+        the reminder like the nightly job would."""
         invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
         with freeze_time("2026-03-04"):
-            invoice.action_dunning_send_now()
-        mail = self.mails_of(invoice)
-        self.assertEqual(len(mail), 1)
-        self.assertEqual(mail.recipient_ids, self.customer)
-        self.assertIn("due soon", mail.subject)
+            result = invoice.action_dunning_send_now()
+            composer = self.env["mail.compose.message"].browse(result["res_id"])
+            self.assertIn("due soon", composer.subject)
+            self.assertEqual(composer.partner_ids, self.customer)
+            self.assertIn("friendly reminder", composer.body)
+            self.assertFalse(self.reminders_of(invoice), "nothing leaves before Send")
+            self.assertFalse(self.mails_of(invoice))
+            self.assertFalse(invoice.dunning_action_ids)
+            self.send_composed(result)
+        message = self.reminders_of(invoice)
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.notification_ids.res_partner_id, self.customer)
+        self.assertEqual(message.notification_ids.notification_type, "email")
+        self.assertIn("due soon", message.subject)
         self.assertRecordValues(
             invoice.dunning_action_ids,
             [{"origin": "manual", "state": "done", "level": 1, "user_id": self.env.user.id}],
         )
+        self.assertEqual(invoice.dunning_action_ids.mail_message_id, message)
         self.assertEqual((invoice.dunning_level, invoice.dunning_last_date), (1, date(2026, 3, 4)))
-        self.assertIn(mail.mail_message_id, invoice.message_ids)
+
+    def test_the_mail_is_edited_before_it_leaves(self):
+        """What leaves is what the person wrote, with the invoice PDF the step attaches;
+        the composed message is the reminder's."""
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        self.plan.step_ids[0].attach_invoice_pdf = True
+        with freeze_time("2026-03-04"):
+            result = invoice.action_dunning_send_now()
+            composer = self.env["mail.compose.message"].browse(result["res_id"])
+            self.assertEqual(len(composer.attachment_ids), 1)
+            self.assertIn(invoice._get_report_base_filename(), composer.attachment_ids.name)
+
+            def edit(composer):
+                composer.body = "<p>Personal words for a good customer.</p>"
+
+            self.send_composed(result, edit)
+        message = self.reminders_of(invoice)
+        self.assertIn("Personal words for a good customer.", message.body)
+        self.assertNotIn("friendly reminder", message.body)
+        action = invoice.dunning_action_ids
+        self.assertEqual((action.state, action.origin, action.level), ("done", "manual", 1))
+        self.assertEqual(action.mail_message_id, message)
+        self.assertEqual(message.attachment_ids, composer.attachment_ids)
+
+    def test_a_change_while_composing_is_caught(self):
+        """Disputed (or paid) while the mail was being written: nothing leaves until
+        the person confirms the new hold."""
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        with freeze_time("2026-03-20"):
+            result = invoice.action_dunning_send_now()
+            invoice.dunning_disputed = True
+            with self.assertRaisesRegex(UserError, "confirm first"):
+                self.send_composed(result)
+        self.assertFalse(self.reminders_of(invoice))
+        self.assertFalse(invoice.dunning_action_ids)
+        self.assertEqual(invoice.dunning_level, 0)
 
     def click_send_now(self, invoice, day, confirm=False):
-        """Click "Send reminder now" on ``day``; ``confirm``: tick every hold of the
-        dialog and send. Returns the dialog (None when it sent at once)."""
+        """Click "Send reminder now" on ``day`` and send the mail composed; ``confirm``:
+        tick every hold of the dialog first. Returns the dialog (None when there was
+        none)."""
         with freeze_time(day):
             result = invoice.action_dunning_send_now()
             if result.get("res_model") != "account.dunning.send":
+                self.send_composed(result)
                 return None
             dialog = self.env["account.dunning.send"].browse(result["res_id"])
             if confirm:
                 dialog.hold_ids.confirmed = True
-                dialog.action_send()
+                self.send_composed(dialog.action_send())
             return dialog
 
     def test_send_now_asks_before_going_through_a_hold(self):
@@ -100,16 +169,16 @@ class TestAccountMoveDunning(DunningCommon):
         invoice.write({"dunning_disputed": True, "dunning_paused": True})
         dialog = self.click_send_now(invoice, "2026-03-20")
         self.assertEqual(dialog.hold_ids.mapped("reason"), ["disputed", "paused"])
-        self.assertFalse(self.mails_of(invoice))
+        self.assertFalse(self.reminders_of(invoice))
         with freeze_time("2026-03-20"), self.assertRaisesRegex(UserError, "Tick each reason"):
             dialog.hold_ids[0].confirmed = True
             dialog.action_send()
-        self.assertFalse(self.mails_of(invoice))
+        self.assertFalse(self.reminders_of(invoice))
         # Bypassing the dialog sends nothing either.
         with freeze_time("2026-03-20"), self.assertRaisesRegex(UserError, "confirm first"):
             self.env["account.dunning.run"]._send_now(invoice, confirmed=("disputed",))
         self.click_send_now(invoice, "2026-03-20", confirm=True)
-        self.assertEqual(len(self.mails_of(invoice)), 1)
+        self.assertEqual(len(self.reminders_of(invoice)), 1)
         action = invoice.dunning_action_ids
         self.assertEqual((action.origin, action.state, action.level), ("manual", "done", 2))
         self.assertIn("Dunning paused", action.note)
@@ -127,7 +196,7 @@ class TestAccountMoveDunning(DunningCommon):
             ["already_today", "contact_delay", "recent_reminder"],
         )
         self.assertEqual(dialog.step, "Step 3")
-        self.assertEqual(len(self.mails_of(invoice)), 1)
+        self.assertEqual(len(self.reminders_of(invoice)), 1)
         self.assertEqual(invoice.dunning_level, 2)
 
     def test_same_step_never_twice_a_day(self):

@@ -80,6 +80,7 @@ class TestDunningDelivery(DunningCommon):
 
     def test_mail_goes_to_the_billing_contact_else_a_todo(self):
         invoice = self.create_invoice(date(2026, 2, 1), date(2026, 3, 1), partner=self.acme)
+        self.company.dunning_greeting = "name"
         self.job_at(datetime(2026, 3, 11, 10, 0))
         mail = self.mails_of(invoice)
         self.assertEqual(mail.recipient_ids, self.jane)
@@ -209,7 +210,10 @@ class TestDunningDelivery(DunningCommon):
         # A reminder sent by hand leaves at once, even at night.
         late = self.create_invoice(date(2026, 1, 1), date(2026, 1, 20), partner=self.john)
         with freeze_time(datetime(2026, 3, 7, 22, 0)):
-            late.action_dunning_send_now()
+            run = self.env["account.dunning.run"]
+            _plan, answer = run._manual_check(late)
+            run._send_now(late, confirmed=answer.holds)
+        self.assertEqual(len(self.mails_of(late)), 1)
         self.assertFalse(self.mails_of(late).scheduled_date)
 
     # == Manual steps become activities ==

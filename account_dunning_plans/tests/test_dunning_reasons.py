@@ -65,7 +65,7 @@ class TestDunningReasons(DunningCommon):
         plan = self.create_plan([(0, "first"), (3, "second")], min_contact_delay=2)
         invoice = self.invoice(dunning_plan_id=plan.id)
         with freeze_time("2026-03-10"):
-            invoice.action_dunning_send_now()
+            self.env["account.dunning.run"]._send_now(invoice)
         mail = self.mails_of(invoice)
         self.assertEqual(len(mail), 1)
         decision = self.run_job(date(2026, 3, 13))[invoice]

@@ -61,7 +61,7 @@ class TestDunningReport(DunningCommon):
         self.assertIn("Next: step 'Step 3' (E-mail) on 03/31/2026.", why)
 
         with freeze_time(date(2026, 4, 12)):
-            invoice.action_dunning_send_now()
+            self.env["account.dunning.run"]._send_now(invoice)
         why = self.explanation(invoice, date(2026, 4, 13))
         self.assertIn("Next: step 'Step 4' (E-mail) on 04/19/2026.", why)
         self.assertIn("Its delay: 45 days after the due date (03/01/2026), so 04/15/2026.", why)

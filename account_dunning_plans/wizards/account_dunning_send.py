@@ -34,13 +34,11 @@ class AccountDunningSend(models.TransientModel):
         return dialog(self.env._("Send reminder now"), self._name, res_id=confirmation.id)
 
     def action_send(self):
-        """Send the reminder if every hold was confirmed; the invoice's history then."""
+        """Go on with the reminder if every hold was confirmed: the mail composer for
+        an e-mail step, else the step at once and the invoice's history."""
         self.ensure_one()
         if not self.hold_ids or not all(self.hold_ids.mapped("confirmed")):
             raise UserError(
                 self.env._("Tick each reason to confirm the reminder goes out despite it.")
             )
-        self.env["account.dunning.run"]._send_now(
-            self.move_id, confirmed=tuple(self.hold_ids.mapped("reason"))
-        )
-        return self.move_id.action_dunning_history()
+        return self.move_id._dunning_send_by_hand(tuple(self.hold_ids.mapped("reason")))
