@@ -12,13 +12,15 @@ every time), it measures:
 
 - the floor: one SQL scan of the overdue invoices, a shipped mail template rendered in a
   batch for one invoice per customer, one create of those mails;
+- the floor + layout: the same, each body wrapped in the template's mail layout (the
+  shipped templates have one since 18.0.2.1), as the addon's mails are;
 - the job for one day with every customer at customer level (one statement each);
 - the job with every invoice on the default invoice-level plan (mails merged per customer);
 - the job run a second time the same day, on the data as built (nothing left to do);
 - the 30-day forecast (the simulation) of the data as built.
 
 Prints, for each: invoices looked at, reminded, mails queued, seconds, invoices per
-second, SQL queries, the process's peak memory so far and the ratio to the floor.
+second, SQL queries, the process's peak memory so far and the ratios to both floors.
 
 With --workers (needs OCA queue_job): the day as queue jobs performed by a real Odoo
 server with 1, then 2 workers, each on its own copy of the data as built, compared with a
@@ -127,9 +129,13 @@ def prepare(env, variant):
     env.flush_all()
 
 
-def floor(env, day):
+def floor(env, day, layout=False):
     """The floor: one SQL scan of the overdue invoices, one shipped template rendered
-    in a batch for one invoice per customer, one create of the mails."""
+    in a batch for one invoice per customer, one create of the mails (no chatter copy).
+    With ``layout``, each body is also wrapped in the template's mail layout, as Odoo
+    does when it sends a template with one: the same mails as the addon's."""
+    from odoo.tools import is_html_empty
+
     moves = env["account.move"].search(
         [
             ("move_type", "=", "out_invoice"),
@@ -144,6 +150,29 @@ def floor(env, day):
     ids = [move.id for move in first.values()]
     template = env.ref("account_dunning_plans.mail_template_dunning_first")
     values = template._generate_template(ids, ("subject", "body_html", "email_from"))
+    wrapped = {}
+    if layout:
+        company = env.company
+        for move in env["account.move"].browse(ids):
+            body = values[move.id]["body_html"]
+            html = env["ir.qweb"]._render(
+                template.email_layout_xmlid,
+                {
+                    "message": env["mail.message"].new({"body": body}),
+                    "model_description": "",
+                    "record": move,
+                    "record_name": False,
+                    "subtitles": False,
+                    "company": company,
+                    "email_add_signature": False,
+                    "signature": "",
+                    "website_url": "",
+                    "subtype": env["mail.message.subtype"],
+                    "is_html_empty": is_html_empty,
+                },
+                minimal_qcontext=True,
+            )
+            wrapped[move.id] = env["mail.render.mixin"]._replace_local_links(html)
     env["mail.mail"].create(
         [
             {
@@ -154,6 +183,7 @@ def floor(env, day):
                 "model": "account.move",
                 "res_id": move_id,
             }
+            | ({"body_html": wrapped[move_id]} if layout else {})
             for move_id in ids
         ]
     )
@@ -187,8 +217,8 @@ def measure(db, day, what, batch_size=500):
         before_mails = env["mail.mail"].search_count([])
         queries = cr.sql_log_count
         started = time.perf_counter()
-        if what == "floor":
-            looked, reminded = floor(env, day)
+        if what in ("floor", "layout"):
+            looked, reminded = floor(env, day, layout=what == "layout")
         elif what == "forecast":
             rows = env["account.dunning.forecast"]._simulate(day=day, days=30)
             looked = env["account.move"].search_count(env["account.dunning.facts"]._open_domain())
@@ -275,6 +305,7 @@ def main():
     print(f"database {args.db}, day {args.date}")
     label = {
         "floor": "floor",
+        "layout": "floor + layout",
         "customer": "customer level",
         "invoice": "invoice level",
         "second": "second run",
@@ -291,19 +322,26 @@ def main():
         print(
             f"{'run':<16}{'looked at':>10}{'reminded':>10}{'mails':>8}{'seconds':>9}"
             f"{'median':>8}{'inv/s':>8}{'queries':>9}{'peak MB':>9}{'x floor':>9}"
+            f"{'x layout':>9}"
         )
         base = min(result[3] for result in rounds["floor"])
+        base_layout = min(result[3] for result in rounds["layout"])
         for what, results in rounds.items():
             looked, reminded, mails, _seconds, queries, peak = results[-1]
             times = sorted(result[3] for result in results)
             seconds, median = times[0], times[len(times) // 2]
-            ratio = f"{seconds / base:>9.2f}" if what in ("floor", "customer", "invoice") else ""
+            ratio = (
+                f"{seconds / base:>9.2f}{seconds / base_layout:>9.2f}"
+                if what in ("floor", "layout", "customer", "invoice")
+                else ""
+            )
             print(
                 f"{label[what]:<16}{looked:>10}{reminded:>10}{mails:>8}{seconds:>9.2f}{median:>8.2f}"
                 f"{looked / max(seconds, 1e-6):>8.0f}{queries:>9}{peak:>9.0f}{ratio}"
             )
         print("(forecast: 'reminded' counts its rows; second run: 'looked at' counts receivables")
-        print(" checked again, none expected)")
+        print(" checked again, none expected; x layout: the ratio to the floor whose mails are")
+        print(" wrapped in the shipped templates' layout, as the addon's are)")
     if args.memory:
         print_memory(args.db, day, [int(size) for size in args.memory.split(",")])
     same = True

@@ -127,11 +127,12 @@ class AccountDunningDispatch(models.AbstractModel):
         )
 
     @api.model
-    def _customer_template(self, dues):
+    def _customer_template(self, dues, statement=None):
         """The template of one customer's mail for ``dues``: the step's, or the
-        statement template when several steps are due together."""
+        statement template (``statement``, when already known) when several steps
+        are due together."""
         if len(dues) > 1:
-            return self.env.ref("account_dunning_plans.mail_template_dunning_merged")
+            return statement or self.env.ref("account_dunning_plans.mail_template_dunning_merged")
         return self._template(dues[0])
 
     # == Mails ==
@@ -141,9 +142,20 @@ class AccountDunningDispatch(models.AbstractModel):
         moves.invalidate_recordset(
             ["dunning_days_overdue", "dunning_reminder_date", "dunning_amount_due"]
         )
-        # The payment link needs an access token: create the missing ones in one go.
+        # The payment link needs an access token: the missing ones are created in one
+        # query (a token is a plain column nothing depends on; a write per invoice
+        # would cost the ORM's whole write path each).
         missing = moves.filtered(lambda move: not move.access_token)
-        moves._dunning_write({move: {"access_token": str(uuid.uuid4())} for move in missing})
+        if missing:
+            tokens = [str(uuid.uuid4()) for _move in missing]
+            self.env.cr.execute_values(
+                "UPDATE account_move SET access_token = rows.token "
+                "FROM (VALUES %s) AS rows(id, token) WHERE account_move.id = rows.id",
+                list(zip(missing.ids, tokens, strict=True)),
+                page_size=1000,
+            )
+            # The cache holds what was just stored (no query to read it back).
+            self.env.cache.update(missing, missing._fields["access_token"], tokens)
 
     @api.model
     def _mail_context(self, dues_of, day=None):
@@ -152,18 +164,24 @@ class AccountDunningDispatch(models.AbstractModel):
         of ``dues_of`` (``{record: [dues]}``, several for a merged mail)."""
         Delivery = self.env["account.dunning.delivery"]
         delivery, statements, companies = {}, {}, {}
+        # Every invoice read in one go, whichever statement lists it.
+        prefetch = [
+            move_id for dues in dues_of.values() for due in dues for move_id in due.moves.ids
+        ]
         for record, dues in dues_of.items():
             delivery[record._name, record.id] = Delivery._mail_values(record, dues)
             partner = dues[0].partner
             companies[partner.id] = dues[0].moves.company_id
             if len(dues) > 1 or dues[0].scope == "customer":
-                statements[partner.id] = self._statement_values(dues)
+                statements[partner.id] = self._statement_values(dues, prefetch)
         context = {
             "dunning_delivery": delivery,
             "dunning_statements": statements,
             "dunning_companies": companies,
             # Each template body is compiled once, not once per mail (mail_template.py).
             "dunning_render_cache": True,
+            # The bodies before the layout, for the chatter copies (mail_mail.py).
+            "dunning_bodies": {},
         }
         if day:
             context["dunning_date"] = str(day)
@@ -185,7 +203,15 @@ class AccountDunningDispatch(models.AbstractModel):
                     subject=mail.subject,
                 )
         if bodies:
-            self.env["account.move"].browse(list(bodies))._message_log_batch(bodies)
+            # Created without their bodies, stored sanitised once (mail_mail.py).
+            messages = (
+                self.env["account.move"]
+                .browse(list(bodies))
+                ._message_log_batch(dict.fromkeys(bodies, ""))
+            )
+            self.env["mail.mail"]._dunning_store_bodies(
+                [(message, bodies[message.res_id]) for message in messages]
+            )
 
     @api.model
     def _send(self, template, dues, recorder):
@@ -221,8 +247,9 @@ class AccountDunningDispatch(models.AbstractModel):
             {partner_dues[0].partner: partner_dues for partner_dues in mails}, recorder.today
         )
         by_template = defaultdict(list)
+        statement = self.env.ref("account_dunning_plans.mail_template_dunning_merged")
         for partner_dues in mails:
-            by_template[self._customer_template(partner_dues)].append(partner_dues)
+            by_template[self._customer_template(partner_dues, statement)].append(partner_dues)
         try:
             with self.env.cr.savepoint():
                 sent = []
@@ -335,16 +362,18 @@ class AccountDunningDispatch(models.AbstractModel):
         return subject, body, recipients
 
     @api.model
-    def _statement_values(self, dues):
+    def _statement_values(self, dues, prefetch=()):
         """What a statement (a customer-level step, or several steps due together to
         one customer) shows: the invoices of ``dues``, each with the level it reaches,
         the total due per currency, and the most advanced step (whose ``text`` the
-        mail shows, in its language: see ``account.dunning.delivery._mail_value``)."""
+        mail shows, in its language: see ``account.dunning.delivery._mail_value``).
+        ``prefetch``: the ids of every invoice of the run's batch, read together."""
         levels = {}
         for due in dues:
             for move in due.moves:
                 levels[move.id] = due.own_levels.get(move.id, due.decision.level)
-        lines, totals = invoice_lines(self.env["account.move"].union(*(due.moves for due in dues)))
+        moves = self.env["account.move"].union(*(due.moves for due in dues))
+        lines, totals = invoice_lines(moves.with_prefetch(prefetch or moves.ids))
         for line in lines:
             line["level"] = levels[line["move"].id]
         lead = max(dues, key=lambda due: (due.decision.level, due.scope == "customer"))

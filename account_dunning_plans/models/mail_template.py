@@ -55,6 +55,18 @@ class MailTemplate(models.Model):
             results[record.id] = Markup(rendered)[5:-6]
         return results
 
+    def _generate_template(self, res_ids, render_fields, find_or_create_partners=False):
+        """For dunning mails, the bodies as rendered, before any layout, are kept (in
+        the context's ``dunning_bodies``) for their chatter copy (see mail_mail.py)."""
+        values = super()._generate_template(
+            res_ids, render_fields, find_or_create_partners=find_or_create_partners
+        )
+        bodies = self.env.context.get("dunning_bodies")
+        if bodies is not None and "body_html" in render_fields:
+            for res_id, res_values in values.items():
+                bodies[self.model, res_id] = res_values.get("body_html")
+        return values
+
     def _dunning_compiled(self, qweb, template_src, options):
         """``(template functions, main function name)`` of ``template_src`` compiled by
         ``qweb`` (its language and options are part of the key)."""

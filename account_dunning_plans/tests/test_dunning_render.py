@@ -64,8 +64,9 @@ class TestDunningRender(DunningCommon):
         self.assertEqual(len(mail_template.COMPILED), len(templates) * len(LANGUAGES))
 
     def test_chatter_copy_stored_as_odoo_stores_it(self):
-        """A dunning mail's message body is sanitised once, and stored exactly as the
-        ORM stores it (three sanitisations) on the normal path."""
+        """A dunning mail's message body is the template's body without the layout,
+        sanitised once, and stored exactly as the ORM stores that body (three
+        sanitisations) on the normal path; the mail itself keeps its layout."""
         invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), 99.0)
         template = self.env.ref("account_dunning_plans.mail_template_dunning_first")
         context = self.env["account.dunning.dispatch"]._mail_context({}, date(2026, 3, 20))
@@ -85,7 +86,11 @@ class TestDunningRender(DunningCommon):
                     # Counted, not replaced: the ORM's html_sanitize still runs.
                     with patch.object(fields, "html_sanitize", wraps=fields.html_sanitize) as orm:
                         if values is None:
+                            # Odoo's path without the layout stores the body as it is.
+                            layout = template.email_layout_xmlid
+                            template.email_layout_xmlid = cached and layout
                             mail_id = template.with_context(**ctx).send_mail(invoice.id)
+                            template.email_layout_xmlid = layout
                             mails.append(Mail.browse(mail_id))
                         else:
                             mails.append(Mail.with_context(**ctx).create(dict(values)))
@@ -97,7 +102,11 @@ class TestDunningRender(DunningCommon):
                 normal, cached = mails
                 self.assertTrue(normal.mail_message_id.body)
                 self.assertEqual(cached.mail_message_id.body, normal.mail_message_id.body)
-                self.assertEqual(cached.body_html, normal.body_html)
+                if values is None:
+                    self.assertIn("Payment reminder", cached.body_html)  # the layout
+                    self.assertNotIn("Payment reminder", str(cached.mail_message_id.body))
+                else:
+                    self.assertEqual(cached.body_html, normal.body_html)
                 self.assertNotIn("script", str(cached.mail_message_id.body))
 
     def _shipped(self):
