@@ -189,27 +189,38 @@ class AccountDunningFacts(models.AbstractModel):
         for partner, company, last in groups:
             stats[(partner.id, company.id)]["last_date"] = last
         holding = companies.filtered("dunning_block_unmatched_payments")
-        if holding:
-            groups = (
-                self.env["account.move.line"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("partner_id", "child_of", partners.ids),
-                        ("company_id", "in", holding.ids),
-                        ("account_type", "=", "asset_receivable"),
-                        ("parent_state", "=", "posted"),
-                        ("reconciled", "=", False),
-                        ("amount_residual", "<", 0),
-                    ],
-                    groupby=["partner_id", "company_id"],
-                    aggregates=["move_id:recordset"],
-                )
-            )
-            for partner, company, unmatched in groups:
-                names = stats[(partner.commercial_partner_id.id, company.id)]["unmatched"]
-                names += [name for name in unmatched.mapped("name") if name not in names]
+        for key, names in self._unmatched(partners, holding).items():
+            stats[key]["unmatched"] = names
         return stats
+
+    @api.model
+    def _unmatched(self, partners, companies):
+        """Per ``(commercial partner id, company id)``: the names of the payments and
+        credits of ``partners`` in ``companies`` not yet matched on their receivable
+        account."""
+        unmatched_names = defaultdict(list)
+        if not partners or not companies:
+            return unmatched_names
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "child_of", partners.ids),
+                    ("company_id", "in", companies.ids),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "<", 0),
+                ],
+                groupby=["partner_id", "company_id"],
+                aggregates=["move_id:recordset"],
+            )
+        )
+        for partner, company, unmatched in groups:
+            names = unmatched_names[(partner.commercial_partner_id.id, company.id)]
+            names += [name for name in unmatched.mapped("name") if name not in names]
+        return unmatched_names
 
     @api.model
     def _invoice(self, move, today, stats, plan, customer):
@@ -295,8 +306,9 @@ class AccountDunningFacts(models.AbstractModel):
         ).items():
             if company not in companies:
                 policy = self.env["account.dunning.policy"]._policy(company)
-                if assume_enabled:
-                    policy = replace(policy, enabled=True)
+                if assume_enabled and not policy.enabled:
+                    # Enabled today: invoices already too old today are left out.
+                    policy = replace(policy, enabled=True, activation_date=today)
                 companies[company] = (
                     policy,
                     self.env["account.dunning.policy"]._work_calendar(company),

@@ -66,3 +66,8 @@ class ResConfigSettings(models.TransientModel):
         self.ensure_one()
         self.env["account.dunning.report"]._send(self.company_id, self.company_id._dunning_today())
         return success(self.env._("Dunning report queued."), close=True)
+
+    def action_dunning_activation(self):
+        """The activation assistant of the company (settings saved first)."""
+        self.ensure_one()
+        return self.env["account.dunning.activation"]._open(self.company_id)
