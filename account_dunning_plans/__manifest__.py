@@ -24,6 +24,7 @@
         "views/account_dunning_action_views.xml",
         "views/account_dunning_followup_views.xml",
         "wizards/account_dunning_pause_views.xml",
+        "wizards/account_dunning_activation_views.xml",
         "wizards/account_dunning_promise_register_views.xml",
         "wizards/account_dunning_dispute_register_views.xml",
         "wizards/account_dunning_send_views.xml",
@@ -36,6 +37,7 @@
         "views/account_dunning_customer_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_dunning_menus.xml",
+        "views/account_dunning_analysis_views.xml",
     ],
     "demo": ["demo/account_dunning_demo.xml"],
     "assets": {

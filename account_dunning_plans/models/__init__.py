@@ -23,3 +23,4 @@ from . import account_dunning_dispatch
 from . import mail_activity
 from . import mail_mail
 from . import mail_template
+from . import account_dunning_analysis

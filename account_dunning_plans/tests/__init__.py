@@ -26,3 +26,5 @@ from . import test_dunning_render
 from . import test_dunning_live_status
 from . import test_dunning_cockpit
 from . import test_engine_legal
+from . import test_dunning_activation
+from . import test_dunning_analysis
