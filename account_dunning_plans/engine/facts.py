@@ -1,7 +1,7 @@
 """Immutable value objects exchanged between the Odoo layer and the engine."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .calendar import WEEKDAYS, WorkCalendar
 from .reasons import SEND, TODO
@@ -72,6 +72,17 @@ class Policy:
         if not self.bank_max_age:
             return False
         return self.bank_data_date is None or (today - self.bank_data_date).days > self.bank_max_age
+
+    def bank_data_stale_from(self, start: date, days: int) -> date | None:
+        """The first of the ``days`` days from ``start`` on which bank data are stale
+        (:meth:`bank_data_stale`; once stale, they stay so until new data come), or
+        None. What a forecast says when, from that day, nothing automatic is sent."""
+        if not self.bank_max_age or days < 1:
+            return None
+        if self.bank_data_date is None:
+            return start
+        first = max(start, self.bank_data_date + timedelta(days=self.bank_max_age + 1))
+        return first if (first - start).days < days else None
 
 
 @dataclass(frozen=True)

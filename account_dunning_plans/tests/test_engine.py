@@ -283,3 +283,40 @@ class TestDecideProperties(EngineCase):
                 self.assertFalse(decide(plan, inv, Policy(), between).acts)
                 between += timedelta(days=1)
             self.assertTrue(decide(plan, inv, Policy(), decision.next_date).acts)
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestBankDataStaleFrom(EngineCase):
+    """The day from which a forecast holds everything on stale bank data."""
+
+    def test_examples(self):
+        start = date(2026, 12, 4)
+        policy = Policy(bank_max_age=14, bank_data_date=date(2026, 12, 1))
+        self.assertEqual(policy.bank_data_stale_from(start, 30), date(2026, 12, 16))
+        self.assertIsNone(policy.bank_data_stale_from(start, 12))  # up to 12/15: fresh
+        self.assertEqual(policy.bank_data_stale_from(start, 13), date(2026, 12, 16))
+        self.assertEqual(replace(policy, bank_data_date=None).bank_data_stale_from(start, 1), start)
+        self.assertIsNone(replace(policy, bank_max_age=0).bank_data_stale_from(start, 30))
+        old = replace(policy, bank_data_date=date(2026, 10, 1))
+        self.assertEqual(old.bank_data_stale_from(start, 1), start)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.integers(min_value=0, max_value=40),
+        st.one_of(st.none(), st.integers(min_value=-60, max_value=60)),
+        st.integers(min_value=0, max_value=60),
+    )
+    def test_first_stale_day_of_the_period(self, max_age, bank_offset, days):
+        """The same day as asking :meth:`Policy.bank_data_stale` day by day."""
+        start = date(2026, 12, 4)
+        bank_date = None if bank_offset is None else start + timedelta(days=bank_offset)
+        policy = Policy(bank_max_age=max_age, bank_data_date=bank_date)
+        expected = next(
+            (
+                start + timedelta(days=n)
+                for n in range(days)
+                if policy.bank_data_stale(start + timedelta(days=n))
+            ),
+            None,
+        )
+        self.assertEqual(policy.bank_data_stale_from(start, days), expected)

@@ -7,14 +7,17 @@ def success(message, close=False):
     return _notification("success", message, close)
 
 
-def warning(message, close=False):
-    """Client action showing ``message`` as a warning that stays until closed."""
-    return _notification("warning", message, close, sticky=True)
+def warning(message, close=False, next_action=None):
+    """Client action showing ``message`` as a warning that stays until closed;
+    ``next_action``: the action then executed (instead of closing with ``close``)."""
+    return _notification("warning", message, close, sticky=True, next_action=next_action)
 
 
-def _notification(kind, message, close=False, sticky=False):
+def _notification(kind, message, close=False, sticky=False, next_action=None):
     params = {"type": kind, "message": message, "sticky": sticky}
-    if close:
+    if next_action:
+        params["next"] = next_action
+    elif close:
         params["next"] = {"type": "ir.actions.act_window_close"}
     return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 

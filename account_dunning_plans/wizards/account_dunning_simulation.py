@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
-from ..tools.notify import success
+from ..tools.notify import success, warning
 from ..tools.wording import labels
 
 
@@ -26,11 +26,19 @@ class AccountDunningSimulation(models.TransientModel):
         "enabled (otherwise every invoice reads 'Company in stand-by').",
     )
     line_ids = fields.One2many("account.dunning.simulation.line", "simulation_id")
+    warning = fields.Char(compute="_compute_warning")
 
     @api.depends("company_id")
     def _compute_standby(self):
         for simulation in self:
             simulation.standby = not simulation.company_id.dunning_enabled
+
+    @api.depends("company_id", "date", "days", "assume_enabled")
+    def _compute_warning(self):
+        for simulation in self:
+            simulation.warning = (
+                simulation._warning() if simulation.date and simulation.days > 0 else False
+            )
 
     @api.constrains("days")
     def _check_days(self):
@@ -38,7 +46,8 @@ class AccountDunningSimulation(models.TransientModel):
             raise ValidationError(self.env._("Simulate between 1 and 366 days."))
 
     def action_simulate(self):
-        """Compute the simulation (no side effect) and show its lines."""
+        """Compute the simulation (no side effect) and show its lines, after a warning
+        when the period holds everything (:meth:`_warning`)."""
         self.ensure_one()
         self._fill_lines()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -50,7 +59,29 @@ class AccountDunningSimulation(models.TransientModel):
             "search_default_group_step": 1,
             "dunning_simulation_id": self.id,
         }
+        message = self._warning()
+        if message:
+            return warning(message, next_action=action)
         return action
+
+    def _warning(self):
+        """Why the simulated days send nothing automatically, in words, or empty:
+        stand-by, or bank data too old from a day of the period on (the engine's
+        rule, :meth:`..engine.facts.Policy.bank_data_stale_from`)."""
+        self.ensure_one()
+        company = self.company_id
+        if not company.dunning_enabled and not self.assume_enabled:
+            return self.env._("Dunning is in stand-by: nothing is sent to any customer.")
+        policy = self.env["account.dunning.policy"]._policy(company)
+        stale = policy.bank_data_stale_from(self.date, self.days)
+        if not stale:
+            return ""
+        return self.env._(
+            "From %(date)s everything automatic is held: bank data older than %(days)s "
+            "days. Import your bank statements.",
+            date=format_date(self.env, stale),
+            days=company.dunning_bank_max_age,
+        )
 
     def action_print(self):
         """The simulation as a PDF: customer by customer, level by level."""
@@ -122,6 +153,7 @@ class AccountDunningSimulation(models.TransientModel):
         ]
         return {
             "title": self._title(),
+            "warning": self._warning(),
             "simulation": self,
             "rows": rows,
             "sent": len(lines.filtered("will_send")),
