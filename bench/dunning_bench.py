@@ -342,6 +342,12 @@ def main():
         print("(forecast: 'reminded' counts its rows; second run: 'looked at' counts receivables")
         print(" checked again, none expected; x layout: the ratio to the floor whose mails are")
         print(" wrapped in the shipped templates' layout, as the addon's are)")
+        best = {what: min(result[3] for result in rounds[what]) for what in rounds}
+        print(
+            "x floor (x floor + layout): customer level "
+            f"{best['customer'] / base:.2f} ({best['customer'] / base_layout:.2f}), "
+            f"invoice level {best['invoice'] / base:.2f} ({best['invoice'] / base_layout:.2f})"
+        )
     if args.memory:
         print_memory(args.db, day, [int(size) for size in args.memory.split(",")])
     same = True

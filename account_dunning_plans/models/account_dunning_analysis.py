@@ -36,7 +36,7 @@ class AccountDunningAnalysis(models.Model):
     origin = fields.Selection([("auto", "Automatic"), ("manual", "By hand")], readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    reminders = fields.Float(string="Reminders", readonly=True)
+    reminders = fields.Float(readonly=True)
     amount_reminded = fields.Monetary(
         string="Amount reminded", readonly=True, help="Still due on the day of the reminder."
     )
@@ -128,7 +128,6 @@ class AccountDunningAging(models.Model):
             ("3_90", "61-90 days"),
             ("4_older", "Over 90 days"),
         ],
-        string="Age",
         readonly=True,
     )
     amount_due = fields.Monetary(readonly=True)

@@ -82,3 +82,66 @@ class TestDunningPartnerUi(DunningCommon, AccountTestInvoicingHttpCommon):
             login=self.env.user.login,
             timeout=120,
         )
+
+
+CHECK_ACTIVATION = """
+const button = document.querySelector('button[name=action_dunning_activation]');
+if (!button) {
+    console.error('no Activation assistant button in the settings');
+} else {
+    button.click();
+    const started = Date.now();
+    const wait = setInterval(() => {
+        const dialog = document.querySelector('.modal');
+        if (dialog && dialog.querySelector('.o_form_view .o_statusbar_status')
+                && dialog.querySelector('div[name=default_plan_id]')
+                && dialog.querySelector('button[name=action_plans_next]')) {
+            clearInterval(wait);
+            console.log('test successful');
+        } else if (Date.now() - started > 20000) {
+            clearInterval(wait);
+            console.error('the activation assistant did not open: '
+                + (document.querySelector('.modal') || document.body).textContent.slice(0, 300));
+        }
+    }, 250);
+}
+"""
+
+CHECK_PIVOT = """
+const cells = document.querySelectorAll('.o_pivot table .o_pivot_header_cell_closed, '
+    + '.o_pivot table .o_pivot_header_cell_opened');
+if (document.querySelector('.o_pivot table') && cells.length) {
+    console.log('test successful');
+} else {
+    console.error('no dunning analysis: ' + document.body.textContent.slice(0, 300));
+}
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCockpitUi(DunningCommon, AccountTestInvoicingHttpCommon):
+    def test_activation_assistant_opens_from_the_settings(self):
+        # The settings are saved before the button runs: the test company's cash basis
+        # taxes need the matching setting.
+        self.company.write({"dunning_enabled": False, "tax_exigibility": True})
+        self.env.user.groups_id |= self.env.ref("account.group_account_manager")
+        self.browser_js(
+            "/odoo/action-account.action_account_config",
+            CHECK_ACTIVATION,
+            ready="!!document.querySelector('button[name=action_dunning_activation]')",
+            login=self.env.user.login,
+            timeout=120,
+        )
+
+    def test_recovery_analysis_renders(self):
+        self.create_invoice(date(2026, 3, 1), date(2026, 3, 10), 1000.0)
+        self.run_job(date(2026, 3, 20))
+        for action in ("account_dunning_analysis_action", "account_dunning_aging_action"):
+            with self.subTest(action=action):
+                self.browser_js(
+                    f"/odoo/action-account_dunning_plans.{action}",
+                    CHECK_PIVOT,
+                    ready="!!document.querySelector('.o_pivot table')",
+                    login=self.env.user.login,
+                    timeout=120,
+                )
