@@ -5,6 +5,7 @@ fee steps (issue "Escalation and the law") build on them.
 Amounts are :class:`decimal.Decimal` in euros, rounded to the cent (half up).
 """
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -65,3 +66,40 @@ def flat_recovery_indemnity(country: str, debtor_type: str) -> Decimal:
     if debtor_type != "business":
         return Decimal("0.00")
     return FLAT_INDEMNITY.get((country or "").upper(), Decimal("0.00"))
+
+
+# Statutory late interest: the creditor's claim runs from the day after the due date, at
+# the annual rate the law sets for each period (a reference rate fixed per half-year,
+# plus a margin). The rates themselves are data, with the day from which each applies:
+# - France, B2B: Code de commerce, art. L441-10, II: the ECB's rate for its most recent
+#   main refinancing operation plus 10 points, the rate in force on 1 January for the
+#   first half-year and on 1 July for the second; due without any reminder.
+# - Germany: BGB § 288 Absatz 1 (5 points above the base rate, § 247) and Absatz 2
+#   (9 points when no consumer is party); the base rate changes on 1 January and 1 July.
+# - Netherlands, B2B: BW 6:119a with 6:120 lid 2 (the ECB rate plus 8 points, per
+#   half-year).
+# - Belgium, B2B: loi du 2 août 2002, art. 5 (the ECB rate plus 8 points, rounded up to
+#   the next half point, per half-year).
+DAYS_PER_YEAR = Decimal("365")
+
+
+def late_interest(principal, first_day, last_day, rates) -> Decimal:
+    """Interest on ``principal`` for each day from ``first_day`` to ``last_day``
+    (included) at the annual rate valid that day: ``rates`` are ``(valid from, annual
+    rate in percent)``, in any order; a day before the first of them bears nothing.
+    Actual days over 365, periods split where the rate changes; rounded to the cent
+    (half up) once, at the end. Nothing on nothing owed or on an empty period."""
+    principal = Decimal(str(principal))
+    if principal <= 0 or last_day < first_day:
+        return Decimal("0.00")
+    ordered = sorted((start, Decimal(str(rate))) for start, rate in rates)
+    total = Decimal("0")
+    for index, (start, rate) in enumerate(ordered):
+        end = ordered[index + 1][0] if index + 1 < len(ordered) else None
+        period_first = max(first_day, start)
+        period_last = last_day if end is None else min(last_day, end - timedelta(days=1))
+        if period_last < period_first:
+            continue
+        days = (period_last - period_first).days + 1
+        total += principal * rate / 100 * days / DAYS_PER_YEAR
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)

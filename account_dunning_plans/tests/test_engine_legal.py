@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The statutory recovery costs, against the examples the law's scale gives."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from ..engine.legal import (
     WIK_MAXIMUM,
     WIK_MINIMUM,
     flat_recovery_indemnity,
+    late_interest,
     wik_collection_costs,
 )
 from .engine_case import EngineCase, tagged
@@ -66,3 +68,45 @@ class TestFlatIndemnity(EngineCase):
         ):
             with self.subTest(country=country, debtor=debtor):
                 self.assertEqual(flat_recovery_indemnity(country, debtor), Decimal(amount))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestLateInterest(EngineCase):
+    RATES = [(date(2026, 7, 1), "12.40"), (date(2026, 1, 1), "12.15")]
+
+    def test_one_rate(self):
+        # 10,000 at 12.15 % for 30 days: 10,000 x 0.1215 x 30 / 365 = 99.863...
+        interest = late_interest(10000, date(2026, 3, 2), date(2026, 3, 31), self.RATES)
+        self.assertEqual(interest, Decimal("99.86"))
+
+    def test_periods_split_where_the_rate_changes(self):
+        # 11 days of June at 12.15 % (3.6616...) and 10 days of July at 12.40 % (3.3972...)
+        interest = late_interest(1000, date(2026, 6, 20), date(2026, 7, 10), self.RATES)
+        self.assertEqual(interest, Decimal("7.06"))
+
+    def test_nothing_owed_nothing_due(self):
+        self.assertEqual(late_interest(0, date(2026, 3, 1), date(2026, 4, 1), self.RATES), 0)
+        self.assertEqual(late_interest(-5, date(2026, 3, 1), date(2026, 4, 1), self.RATES), 0)
+        self.assertEqual(late_interest(100, date(2026, 3, 2), date(2026, 3, 1), self.RATES), 0)
+        # Before the first rate known: nothing for those days.
+        self.assertEqual(late_interest(1000, date(2025, 12, 1), date(2025, 12, 31), self.RATES), 0)
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.decimals(min_value=1, max_value=1000000, places=2),
+        st.integers(min_value=0, max_value=700),
+        st.integers(min_value=0, max_value=400),
+        st.integers(min_value=0, max_value=400),
+    )
+    def test_a_period_is_the_sum_of_its_parts(self, principal, offset, first, second):
+        """Split anywhere, the two parts add up to the whole (to the cent, each part
+        being rounded), and more days never bear less."""
+        start = date(2025, 11, 1) + timedelta(days=offset)
+        middle = start + timedelta(days=first)
+        end = middle + timedelta(days=second)
+        whole = late_interest(principal, start, end, self.RATES)
+        parts = late_interest(principal, start, middle, self.RATES) + late_interest(
+            principal, middle + timedelta(days=1), end, self.RATES
+        )
+        self.assertLessEqual(abs(whole - parts), Decimal("0.01"))
+        self.assertGreaterEqual(whole, late_interest(principal, start, middle, self.RATES))
