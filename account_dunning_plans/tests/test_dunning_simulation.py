@@ -224,40 +224,6 @@ class TestDunningSimulation(DunningCommon):
 class TestDunningCommand(TransactionCase):
     """``odoo-bin dunning`` as a user types it: exit codes and messages on bad input."""
 
-    def test_a_period_held_by_stale_bank_data_says_so(self):
-        """From the day bank data get too old, nothing automatic goes out: the screen,
-        the PDF and the mail say from when and why."""
-        self.make_invoices()
-        bank = self.company_data["default_journal_bank"]
-        self.env["account.bank.statement.line"].create(
-            {"journal_id": bank.id, "date": date(2026, 3, 1), "payment_ref": "x", "amount": 1}
-        )
-        self.company.dunning_bank_max_age = 14
-        wizard = self.env["account.dunning.simulation"].create(
-            {"date": date(2026, 3, 10), "days": 10}
-        )
-        self.assertEqual(
-            wizard.warning,
-            "From 03/16/2026 everything automatic is held: bank data older than 14 days. "
-            "Import your bank statements.",
-        )
-        action = wizard.action_simulate()
-        self.assertEqual(action["params"]["type"], "warning")
-        self.assertEqual(action["params"]["message"], wizard.warning)
-        lines = self.env["account.dunning.simulation.line"].search(
-            action["params"]["next"]["domain"]
-        )
-        self.assertTrue(lines)
-        self.assertFalse(
-            lines.filtered(lambda line: line.date >= date(2026, 3, 16) and line.will_send),
-            "nothing sent from the 16th",
-        )
-        self.assertEqual(wizard._display_values()["warning"], wizard.warning)
-        # Ten days ending before the 16th: nothing to say.
-        wizard.days = 6
-        self.assertFalse(wizard.warning)
-        self.assertEqual(wizard.action_simulate()["type"], "ir.actions.act_window")
-
     def command(self, *args):
         odoo_bin = [sys.executable, "-c", "import sys, odoo.cli; odoo.cli.main()"]
         cmd = [*odoo_bin, f"--addons-path={config['addons_path']}", "dunning", *args]
