@@ -3,7 +3,7 @@
 
 from datetime import date
 
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
@@ -145,3 +145,56 @@ class TestDunningCockpitUi(DunningCommon, AccountTestInvoicingHttpCommon):
                     login=self.env.user.login,
                     timeout=120,
                 )
+
+
+SEND_FROM_THE_DUNNING_TAB = """
+const until = (check, then, what) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+        const found = check();
+        if (found) {
+            clearInterval(timer);
+            then(found);
+        } else if (Date.now() - started > 20000) {
+            clearInterval(timer);
+            console.error('timed out waiting for ' + what + ': '
+                + (document.querySelector('.modal') || document.body).textContent.slice(0, 300));
+        }
+    }, 250);
+};
+const tab = [...document.querySelectorAll('.o_notebook .nav-link')]
+    .find((link) => link.textContent.trim() === 'Dunning');
+tab.click();
+until(() => document.querySelector('button[name=action_dunning_send_now]'), (button) => {
+    button.click();
+    until(() => {
+        const subject = document.querySelector('.modal div[name=subject] input');
+        return subject && subject.value.includes('reminder for invoice') && subject;
+    }, () => {
+        document.querySelector('.modal button.o_mail_send').click();
+        until(() => !document.querySelector('.modal'), () => console.log('test successful'),
+            'the composer to close');
+    }, "the step's mail in the composer");
+}, 'the Send reminder now button');
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestDunningSendUi(DunningCommon, AccountTestInvoicingHttpCommon):
+    def test_send_reminder_now_through_the_composer(self):
+        """The invoice's Dunning tab: Send reminder now opens the step's mail in the
+        composer; Send records the reminder."""
+        invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10))
+        # Eleven days overdue on the 21st: the first reminder, nothing holding it.
+        self.env["account.dunning.run"]._refresh_status(invoice)
+        with freeze_time("2026-03-21"):
+            self.browser_js(
+                f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+                SEND_FROM_THE_DUNNING_TAB,
+                ready="!!document.querySelector('.o_form_view .o_notebook')",
+                login=self.env.user.login,
+                timeout=120,
+            )
+        action = invoice.dunning_action_ids
+        self.assertEqual((action.state, action.origin, action.level), ("done", "manual", 2))
+        self.assertIn("reminder for invoice", action.mail_message_id.subject)
