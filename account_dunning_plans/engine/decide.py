@@ -98,11 +98,7 @@ def _skip_reasons(plan: Plan | None, invoice: Invoice, policy: Policy):
         and invoice.amount_residual * 100.0 < invoice.amount_total * policy.min_percentage
     ):
         yield r.BELOW_MIN_PERCENTAGE
-    if (
-        policy.activation_date
-        and policy.max_age_at_activation
-        and invoice.invoice_date < shift(policy.activation_date, -policy.max_age_at_activation)
-    ):
+    if policy.too_old(invoice.invoice_date):
         yield r.TOO_OLD
     if invoice.entry_date and invoice.entry_date > invoice.due_date:
         yield r.POST_FACTUM

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .calendar import WEEKDAYS, WorkCalendar
+from .calendar import WEEKDAYS, WorkCalendar, shift
 from .reasons import SEND, TODO
 
 DUE_DATE = "due_date"
@@ -66,6 +66,15 @@ class Policy:
     activation_date: date | None = None
     bank_max_age: int = 0
     bank_data_date: date | None = None
+
+    def too_old(self, invoice_date: date) -> bool:
+        """True for an invoice already older than the maximum age when dunning was
+        enabled (seed 000: such invoices are left out)."""
+        return bool(
+            self.activation_date
+            and self.max_age_at_activation
+            and invoice_date < shift(self.activation_date, -self.max_age_at_activation)
+        )
 
     def bank_data_stale(self, today: date) -> bool:
         """True when bank data are too old to trust that unpaid means unpaid."""

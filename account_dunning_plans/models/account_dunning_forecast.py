@@ -106,6 +106,7 @@ class AccountDunningForecast(models.AbstractModel):
             "date": day,
             "company": invoices.company_id[:1].name,
             "customer": partner.display_name,
+            "partner_id": partner.id,
             "invoices": invoices.mapped("name"),
             "plan": plan.name or "",
             "step": step.name if step else "",

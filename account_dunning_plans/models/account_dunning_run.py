@@ -368,6 +368,7 @@ class AccountDunningRun(models.AbstractModel):
             )
         return plan, answer, step
 
+    @api.model
     def _send_now(self, move, confirmed=(), composed=None):
         """Execute ``move``'s next step now, to the customer, whatever its date: a
         reminder sent by hand, checked by :meth:`_manual_send`. ``composed``: the

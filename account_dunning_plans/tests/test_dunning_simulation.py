@@ -141,7 +141,7 @@ class TestDunningSimulation(DunningCommon):
         self.make_invoices()
         bank = self.company_data["default_journal_bank"]
         self.env["account.bank.statement.line"].create(
-            {"journal_id": bank.id, "date": date(2026, 3, 1), "payment_ref": "x", "amount": 1}
+            {"journal_id": bank.id, "date": date(2026, 2, 28), "payment_ref": "x", "amount": 1}
         )
         self.company.dunning_bank_max_age = 14
         wizard = self.env["account.dunning.simulation"].create(
@@ -149,7 +149,7 @@ class TestDunningSimulation(DunningCommon):
         )
         self.assertEqual(
             wizard.warning,
-            "From 03/16/2026 everything automatic is held: bank data older than 14 days. "
+            "From 03/15/2026 everything automatic is held: bank data older than 14 days. "
             "Import your bank statements.",
         )
         action = wizard.action_simulate()
@@ -160,12 +160,25 @@ class TestDunningSimulation(DunningCommon):
         )
         self.assertTrue(lines)
         self.assertFalse(
-            lines.filtered(lambda line: line.date >= date(2026, 3, 16) and line.will_send),
-            "nothing sent from the 16th",
+            lines.filtered(lambda line: line.date >= date(2026, 3, 15) and line.will_send),
+            "nothing sent from the 15th",
         )
+        # With fresh bank data, the same days do send something.
+        self.company.dunning_bank_max_age = 0
+        wizard.invalidate_recordset(["warning"])
+        self.assertFalse(wizard.warning)
+        fresh = self.env["account.dunning.simulation.line"].search(
+            wizard.action_simulate()["domain"]
+        )
+        self.assertTrue(
+            fresh.filtered(lambda line: line.date >= date(2026, 3, 15) and line.will_send)
+        )
+        self.company.dunning_bank_max_age = 14
+        wizard.invalidate_recordset(["warning"])
+        wizard._fill_lines()
         self.assertEqual(wizard._display_values()["warning"], wizard.warning)
-        # Ten days ending before the 16th: nothing to say.
-        wizard.days = 6
+        # Five days ending before the 15th: nothing to say.
+        wizard.days = 5
         self.assertFalse(wizard.warning)
         self.assertEqual(wizard.action_simulate()["type"], "ir.actions.act_window")
 

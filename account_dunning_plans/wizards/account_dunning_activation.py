@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import Counter
-from datetime import timedelta
+from dataclasses import replace
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -92,12 +92,21 @@ class AccountDunningActivation(models.TransientModel):
             ]
         )
 
+    def _policy(self):
+        """The engine's policy once activated today with this assistant's settings."""
+        return replace(
+            self.env["account.dunning.policy"]._policy(self.company_id),
+            enabled=True,
+            activation_date=self.company_id._dunning_today(),
+            max_age_at_activation=self.max_age_at_activation,
+            bank_max_age=max(self.bank_max_age, 0),
+            bank_data_date=self.bank_date or None,
+        )
+
     def _too_old(self, moves):
         """``moves`` already too old if dunning is enabled today (the engine's rule)."""
-        if self.max_age_at_activation <= 0:
-            return moves.browse()
-        limit = self.company_id._dunning_today() - timedelta(days=self.max_age_at_activation)
-        return moves.filtered(lambda move: move.invoice_date and move.invoice_date < limit)
+        policy = self._policy()
+        return moves.filtered(lambda move: move.invoice_date and policy.too_old(move.invoice_date))
 
     @api.depends("company_id", "max_age_at_activation")
     def _compute_invoices(self):
@@ -125,8 +134,10 @@ class AccountDunningActivation(models.TransientModel):
             )
 
     def _bank_warning(self):
-        """What the bank data check would hold today, in words (empty: nothing)."""
-        if self.bank_max_age <= 0:
+        """What the bank data check (the engine's rule) would hold today, in words
+        (empty: nothing)."""
+        today = self.company_id._dunning_today()
+        if not self._policy().bank_data_stale(today):
             return ""
         if not self.bank_date:
             return self.env._(
@@ -134,15 +145,12 @@ class AccountDunningActivation(models.TransientModel):
                 "Import your bank statements, or set the maximum age to 0 to switch the "
                 "check off."
             )
-        age = (self.company_id._dunning_today() - self.bank_date).days
-        if age > self.bank_max_age:
-            return self.env._(
-                "The newest bank statement line is %(age)s days old (more than %(max)s): "
-                "every automatic reminder would be held until you import your statements.",
-                age=age,
-                max=self.bank_max_age,
-            )
-        return ""
+        return self.env._(
+            "The newest bank statement line is %(age)s days old (more than %(max)s): "
+            "every automatic reminder would be held until you import your statements.",
+            age=(today - self.bank_date).days,
+            max=self.bank_max_age,
+        )
 
     # == Pages ==
     @api.model
@@ -202,7 +210,7 @@ class AccountDunningActivation(models.TransientModel):
         rows = self.env["account.dunning.forecast"]._simulate(
             self.company_id._dunning_today(), 1, self.company_id, assume_enabled=True
         )
-        mails = {row["customer"] for row in rows if row["acts"] and row["outcome"] == "send"}
+        mails = {row["partner_id"] for row in rows if row["acts"] and row["outcome"] == "send"}
         todos = [row for row in rows if row["acts"] and row["outcome"] != "send"]
         held = Counter(row["reason_label"] for row in rows if not row["acts"])
         self.write(
