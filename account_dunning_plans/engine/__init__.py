@@ -15,7 +15,7 @@ from .delivery import Contact, SendWindow, next_retry, recipients, temporary_fai
 from .explain import Explanation, explain, explain_day
 from .facts import Decision, Invoice, Plan, Policy, Step
 from .group import CustomerDecision, decide_customer, reference_invoice
-from .manual import ManualSend, manual_send
+from .manual import ManualAction, ManualSend, manual_send, manual_send_group, manual_statement
 from .promise import BROKEN, KEPT, PARTIAL, promise_end, promise_outcome, settle_promise
 from .rules import needs_activity, report_due, report_period_start
 
@@ -31,6 +31,7 @@ __all__ = [
     "Decision",
     "Explanation",
     "Invoice",
+    "ManualAction",
     "ManualSend",
     "Plan",
     "Policy",
@@ -50,6 +51,8 @@ __all__ = [
     "is_business_day",
     "level_reached",
     "manual_send",
+    "manual_send_group",
+    "manual_statement",
     "needs_activity",
     "next_business_day",
     "next_retry",

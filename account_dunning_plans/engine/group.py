@@ -49,6 +49,42 @@ def reference_invoice(invoices):
     return ranked[0][1]
 
 
+def group_invoice(eligible, paused=False, pause_until=None):
+    """``(reference, group)`` of the ``eligible`` invoices of a customer-level plan:
+    the invoice standing for them all is the reference invoice with the group's
+    level (the highest), last dates (the latest), open to-do and broken promise (any),
+    under the customer's pause (its own promise does not hold the group)."""
+    reference = reference_invoice(eligible)
+    group = replace(
+        reference,
+        level=max(invoice.level for invoice in eligible),
+        last_date=max(filter(None, (i.last_date for i in eligible)), default=None),
+        last_reminder_date=max(
+            filter(None, (i.last_reminder_date for i in eligible)), default=None
+        ),
+        open_todo=any(invoice.open_todo for invoice in eligible),
+        paused=paused,
+        pause_until=pause_until,
+        promise_until=None,
+        promise_broken=any(invoice.promise_broken for invoice in eligible),
+    )
+    return reference, group
+
+
+def listed_keys(eligible, reference, today: date) -> tuple:
+    """The invoices a customer-level communication on ``today`` is about: those due,
+    and the reference invoice (a step before the due date)."""
+    return tuple(
+        invoice.key for invoice in eligible if invoice.due_date <= today or invoice is reference
+    )
+
+
+def own_level(invoice: Invoice, level: int) -> int:
+    """An invoice's own level in a communication at ``level``: one more than it had,
+    at most the communication's."""
+    return min(invoice.level + 1, level)
+
+
 def decide_customer(
     plan: Plan | None,
     invoices,
@@ -102,31 +138,16 @@ def decide_customer(
 def _decide_group(plan, eligible, statuses, policy, today, paused, pause_until):
     """The group of the ``eligible`` invoices, decided as one (see
     :func:`decide_customer`); ``statuses`` holds the others' already."""
-    reference = reference_invoice(eligible)
-    group = replace(
-        reference,
-        level=max(invoice.level for invoice in eligible),
-        last_date=max(filter(None, (i.last_date for i in eligible)), default=None),
-        last_reminder_date=max(
-            filter(None, (i.last_reminder_date for i in eligible)), default=None
-        ),
-        open_todo=any(invoice.open_todo for invoice in eligible),
-        paused=paused,
-        pause_until=pause_until,
-        promise_until=None,
-        promise_broken=any(invoice.promise_broken for invoice in eligible),
-    )
+    reference, group = group_invoice(eligible, paused, pause_until)
     decision = decide(plan, group, policy, today)
     listed = ()
     own_levels = {}
     if decision.acts:
-        listed = tuple(
-            invoice.key for invoice in eligible if invoice.due_date <= today or invoice is reference
-        )
+        listed = listed_keys(eligible, reference, today)
     for invoice in eligible:
         if invoice.key in listed:
             statuses[invoice.key] = decision
-            own_levels[invoice.key] = min(invoice.level + 1, decision.level)
+            own_levels[invoice.key] = own_level(invoice, decision.level)
         elif decision.acts:
             # Not due yet: it joins a later communication of the group.
             statuses[invoice.key] = Decision(

@@ -100,7 +100,7 @@ class AccountDunningDispatch(models.AbstractModel):
             if merged:
                 sent += self._send_to_customers(merged, recorder)
         self.env["account.dunning.delivery"]._complete_mails(sent, origin, attach=composed is None)
-        self._log_on_invoices(sent)
+        self._log_on_invoices(sent, composed)
         if action_vals:
             self.env["account.dunning.action"].sudo().create(action_vals)
         self.env["account.move"]._dunning_write(move_vals)
@@ -188,11 +188,14 @@ class AccountDunningDispatch(models.AbstractModel):
         return context
 
     @api.model
-    def _log_on_invoices(self, sent):
-        """A mail sent to the customer (a statement: ``sent`` is ``[(due, mail)]``) is
+    def _log_on_invoices(self, sent, composed=None):
+        """A mail sent to the customer (a statement: ``sent`` is ``[(due, mail)]``;
+        ``composed``: the message a person wrote instead, its mail maybe gone) is
         logged on the discussion of each invoice it reminds, beside the customer's."""
         bodies = {}
         for due, mail in sent:
+            if composed:
+                mail = composed
             if mail.model != "res.partner":
                 continue
             for move in due.moves:

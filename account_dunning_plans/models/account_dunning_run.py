@@ -1,15 +1,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import namedtuple
+from dataclasses import replace
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine import Decision, decide_day, manual_send
+from ..engine import Decision, decide_day, manual_send, manual_statement
 from ..engine import reasons as r
 from ..tools.action_due import ActionDue
 from ..tools.wording import labels
 
 _logger = logging.getLogger(__name__)
+
+# A customer's statement sent by hand (see AccountDunningRun._manual_statement):
+# ``today`` (the company's), ``statuses`` (``[(move, plan, decision)]``), ``dues``
+# (the ActionDue of each e-mail step it executes) and ``holds`` (reason codes).
+ManualStatement = namedtuple("ManualStatement", "today statuses dues holds")
 
 # First key of the per-company advisory lock of dunning runs ("DUNN").
 RUN_LOCK = 0x44554E4E
@@ -326,6 +333,13 @@ class AccountDunningRun(models.AbstractModel):
         answer = manual_send(
             Policy._plan(plan) if plan else None, facts, Policy._policy(company), today
         )
+        if answer.refusal and not (test and answer.refusal == r.STEP_DONE_TODAY):
+            raise UserError(self._refusal_message(plan, answer))
+        return plan, answer
+
+    @api.model
+    def _refusal_message(self, plan, answer):
+        """Why nothing can be sent by hand (``answer``: a refused ManualSend)."""
         refusals = {
             r.PAID: self.env._("This invoice is paid or in payment."),
             r.IN_PAYMENT: self.env._("This invoice is paid or in payment."),
@@ -338,18 +352,12 @@ class AccountDunningRun(models.AbstractModel):
                 step=plan.step_ids[answer.step_index].name if answer.step_index is not None else "",
             ),
         }
-        if answer.refusal and not (test and answer.refusal == r.STEP_DONE_TODAY):
-            raise UserError(refusals[answer.refusal])
-        return plan, answer
+        return refusals[answer.refusal]
 
     @api.model
-    def _manual_send(self, move, confirmed=()):
-        """``(plan, answer, step)`` of ``move``'s next step sent by hand now, once
-        checked: every hold of :meth:`_manual_check` is in ``confirmed`` (reason codes
-        a person confirmed), and an e-mail step has someone to write to. A clear
-        error otherwise."""
-        plan, answer = self._manual_check(move)
-        missing = [hold for hold in answer.holds if hold not in confirmed]
+    def _check_confirmed(self, holds, confirmed):
+        """A clear error unless a person confirmed each of ``holds``."""
+        missing = [hold for hold in holds if hold not in confirmed]
         if missing:
             reasons = labels(self.env)[0]
             raise UserError(
@@ -358,6 +366,15 @@ class AccountDunningRun(models.AbstractModel):
                     holds="; ".join(reasons.get(hold, hold) for hold in missing),
                 )
             )
+
+    @api.model
+    def _manual_send(self, move, confirmed=()):
+        """``(plan, answer, step)`` of ``move``'s next step sent by hand now, once
+        checked: every hold of :meth:`_manual_check` is in ``confirmed`` (reason codes
+        a person confirmed), and an e-mail step has someone to write to. A clear
+        error otherwise."""
+        plan, answer = self._manual_check(move)
+        self._check_confirmed(answer.holds, confirmed)
         step = plan.step_ids[answer.step_index]
         recipients = self.env["account.dunning.facts"]._recipients(
             move.commercial_partner_id, move.partner_id
@@ -391,6 +408,88 @@ class AccountDunningRun(models.AbstractModel):
             holds=answer.holds,
             composed=composed,
         )
+
+    # == A customer's statement sent by hand ==
+    @api.model
+    def _manual_statement(self, partner, company, confirmed=None):
+        """What sending ``partner``'s statement by e-mail now does
+        (:func:`..engine.manual.manual_statement`): a :class:`ManualStatement` of the
+        e-mail steps to execute (the customer-level plan's, each own plan's), the
+        invoices' statuses and every hold. A clear error when nothing can be sent by
+        e-mail, or, with ``confirmed`` (reason codes a person confirmed), while a hold
+        is not confirmed or nobody has an e-mail address."""
+        Facts = self.env["account.dunning.facts"]
+        partner = partner.commercial_partner_id
+        moves = Facts._customer_open_moves(partner, company)
+        today = company._dunning_today()
+        statuses, dues, holds, refusals, others = [], [], [], [], []
+        for (_partner, plans), customer in Facts._customers(moves, today):
+            actions, refused = manual_statement(customer, today)
+            refusals += refused.values()
+            for action in actions:
+                plan = plans[action.plan_key]
+                step = plan.step_ids[action.answer.step_index]
+                if step.channel != "email":
+                    others.append(step)
+                    continue
+                reason = r.BROKEN_PROMISE if step.broken_promise else r.STEP_DUE
+                decision = Decision(r.SEND, reason, action.answer.step_index, action.answer.level)
+                records = moves.browse(action.keys)
+                dues.append(
+                    ActionDue(partner, plan, decision, records, action.own_levels, action.scope)
+                )
+                statuses += [
+                    (move, plan, replace(decision, restart=move.id in action.restarts))
+                    for move in records
+                ]
+                holds += action.answer.holds
+        if not dues:
+            raise UserError(self._nothing_to_send(partner, moves, refusals, others))
+        holds = tuple(dict.fromkeys(holds))
+        if confirmed is not None:
+            self._check_confirmed(holds, confirmed)
+            if not Facts._recipients(partner):
+                raise UserError(
+                    self.env._("%(customer)s has no e-mail address.", customer=partner.name)
+                )
+        return ManualStatement(today, statuses, dues, holds)
+
+    @api.model
+    def _nothing_to_send(self, partner, moves, refusals, others):
+        """Why a statement sent by hand to ``partner`` would hold nothing."""
+        if not moves:
+            return self.env._("%(customer)s has no open invoice.", customer=partner.name)
+        if others:
+            return self.env._(
+                "The next reminders of %(customer)s are letters or manual tasks "
+                "(%(steps)s): print or mark them done from the statement.",
+                customer=partner.name,
+                steps=", ".join(dict.fromkeys(step.name for step in others)),
+            )
+        reasons = labels(self.env)[0]
+        return self.env._(
+            "Nothing can be sent to %(customer)s: %(reasons)s.",
+            customer=partner.name,
+            reasons="; ".join(dict.fromkeys(reasons.get(reason, reason) for reason in refusals)),
+        )
+
+    @api.model
+    def _send_statement_now(self, partner, company, confirmed=(), composed=None):
+        """Execute ``partner``'s statement sent by hand (:meth:`_manual_statement`),
+        recorded as the e-mail of every step it executes: ``composed``, the message a
+        person wrote in the mail composer (else the steps' templates are sent, as
+        one statement)."""
+        self._lock({company: None})
+        sends = self._manual_statement(partner, company, confirmed)
+        self.env["account.dunning.dispatch"]._execute(
+            sends.statuses,
+            sends.dues,
+            sends.today,
+            origin="manual",
+            holds=sends.holds,
+            composed=composed,
+        )
+        self._refresh_status(self.env["account.move"].union(*(due.moves for due in sends.dues)))
 
     @api.model
     def _send_test(self, move):

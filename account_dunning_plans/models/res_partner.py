@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_amount
 
@@ -369,3 +369,70 @@ class ResPartner(models.Model):
     def action_dunning_unblock(self):
         """Let automatic reminders reach these customers again."""
         self.commercial_partner_id._dunning_write_as_accountant({"dunning_blocked": False})
+
+    def action_dunning_send_statement(self):
+        """Send the customer's next reminders now, by e-mail, as one statement (the
+        statement's "Send by e-mail"): the next e-mail step of the customer-level plan
+        and of each invoice with its own plan, whatever their dates.
+
+        Goes through the engine (:func:`..engine.manual.manual_statement`): while
+        anything would normally hold it, a dialog lists the holds and goes on only
+        once the user confirms each; then the mail composer shows the statement, to
+        read and edit before it leaves."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        sends = self.env["account.dunning.run"]._manual_statement(customer, self.env.company)
+        if sends.holds:
+            return self.env["account.dunning.send"]._open_for_statement(customer, sends)
+        return customer._dunning_send_statement_by_hand()
+
+    def _dunning_send_statement_by_hand(self, confirmed=()):
+        """The mail composer with the customer's statement sent by hand despite
+        ``confirmed`` holds (recorded when the person sends it, see
+        ``mail.compose.message``). One invoice's own step alone is that invoice's
+        reminder sent by hand."""
+        self.ensure_one()
+        company = self.env.company
+        sends = self.env["account.dunning.run"]._manual_statement(self, company, confirmed)
+        if len(sends.dues) == 1 and sends.dues[0].scope == "invoice":
+            return sends.dues[0].moves._dunning_send_by_hand(confirmed)
+        dispatch = self.env["account.dunning.dispatch"]
+        moves = self.env["account.move"].union(*(due.moves for due in sends.dues))
+        dispatch._prepare_links(moves)
+        template = dispatch._customer_template(sends.dues)
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                **dispatch._mail_context({self: sends.dues}, sends.today),
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
+                default_composition_mode="comment",
+                default_email_layout_xmlid=template.email_layout_xmlid or False,
+            )
+            .create({})
+        )
+        # Computed now, while the context holds the statement's values.
+        composer.flush_recordset()
+        attached = self.env["account.move"].union(
+            *(due.moves for due in sends.dues if dispatch._step(due).attach_invoice_pdf)
+        )
+        if attached:
+            pdfs = self.env["account.dunning.delivery"]._invoice_pdfs(
+                attached, composer._name, composer.id
+            )
+            composer.attachment_ids = [Command.link(pdf.id) for pdf in pdfs]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send statement: %(customer)s", customer=self.display_name),
+            "res_model": composer._name,
+            "res_id": composer.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "dunning_send_partner_id": self.id,
+                "dunning_send_company_id": company.id,
+                "dunning_send_confirmed": list(confirmed),
+            },
+        }

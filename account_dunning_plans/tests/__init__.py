@@ -28,3 +28,4 @@ from . import test_dunning_cockpit
 from . import test_engine_legal
 from . import test_dunning_activation
 from . import test_dunning_analysis
+from . import test_dunning_statement_send

@@ -20,6 +20,8 @@ from ..engine import (
     forecast,
     level_reached,
     manual_send,
+    manual_send_group,
+    manual_statement,
     needs_activity,
     report_due,
     report_period_start,
@@ -115,6 +117,84 @@ class TestManualSend(EngineCase):
         inv = invoice(level=1, level_plan="plan", promise_broken=True)
         answer = manual_send(plan, inv, Policy(), MONDAY)
         self.assertEqual((answer.step_index, answer.level), (3, 1))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestManualStatement(EngineCase):
+    """A customer's statement sent by hand: the customer-level plan's next step for
+    its group, each own-plan invoice's next step, and every hold to confirm."""
+
+    def covered(self, key, days_overdue, **values):
+        return invoice(key=key, due_date=MONDAY - days_overdue * DAY, **values)
+
+    def test_group_sends_the_next_step_for_every_invoice_due(self):
+        invoices = (
+            self.covered(1, 20, level=1, level_plan="plan", last_date=MONDAY - 10 * DAY),
+            self.covered(2, 3),
+            self.covered(3, -5),  # not due yet: not listed
+        )
+        action = manual_send_group(PLAN, invoices, Policy(), MONDAY)
+        self.assertEqual((action.scope, action.plan_key), ("customer", "plan"))
+        self.assertEqual((action.answer.step_index, action.answer.level), (1, 2))
+        self.assertEqual(action.keys, (1, 2))
+        self.assertEqual(action.own_levels, {1: 2, 2: 1})
+        self.assertEqual(action.answer.holds, ())
+
+    def test_the_nightly_job_would_list_the_same_invoices(self):
+        invoices = (self.covered(1, 40), self.covered(2, 12), self.covered(3, -2))
+        customer = Customer(policy=Policy(), plan=PLAN, covered=invoices)
+        _statuses, actions = decide_day(customer, MONDAY)
+        action = manual_send_group(PLAN, invoices, Policy(), MONDAY)
+        self.assertEqual(action.keys, actions[0].keys)
+        self.assertEqual(action.own_levels, actions[0].own_levels)
+        self.assertEqual(action.answer.level, actions[0].decision.level)
+
+    def test_what_keeps_an_invoice_out_of_the_group_is_a_hold(self):
+        invoices = (
+            self.covered(1, 20, disputed=True),
+            self.covered(2, 15, promise_until=MONDAY + 5 * DAY),
+            self.covered(3, 10, payment_state="paid"),  # nothing to send for it
+        )
+        action = manual_send_group(
+            PLAN, invoices, Policy(), MONDAY, paused=True, pause_until=MONDAY + DAY
+        )
+        self.assertEqual(action.keys, (1, 2))
+        self.assertEqual(action.answer.holds, (r.DISPUTED, r.PROMISED, r.PAUSED))
+
+    def test_refused_when_nothing_is_left(self):
+        paid = (self.covered(1, 20, payment_state="paid"),)
+        action = manual_send_group(PLAN, paid, Policy(), MONDAY)
+        self.assertEqual((action.answer.refusal, action.keys), (r.PAID, ()))
+        done = (self.covered(1, 90, level=3, level_plan="plan"),)
+        self.assertEqual(
+            manual_send_group(PLAN, done, Policy(), MONDAY).answer.refusal, r.PLAN_COMPLETED
+        )
+
+    def test_an_invoice_from_another_plan_restarts(self):
+        invoices = (self.covered(1, 20, level=2, level_plan="other"), self.covered(2, 5))
+        action = manual_send_group(PLAN, invoices, Policy(), MONDAY)
+        self.assertEqual(action.restarts, frozenset({1}))
+        self.assertEqual(action.answer.step_index, 0)
+
+    def test_statement_gathers_both_levels(self):
+        own = replace(PLAN, key="own")
+        customer = Customer(
+            policy=Policy(),
+            own=(
+                (own, self.covered(10, 15)),
+                (own, self.covered(11, 15, payment_state="in_payment")),
+            ),
+            plan=PLAN,
+            covered=(self.covered(1, 20),),
+        )
+        actions, refusals = manual_statement(customer, MONDAY)
+        self.assertEqual(
+            [(a.scope, a.plan_key, a.keys) for a in actions],
+            [("invoice", "own", (10,)), ("customer", "plan", (1,))],
+        )
+        self.assertEqual(refusals, {11: r.IN_PAYMENT})
+        done = replace(customer, own=(), covered=(self.covered(1, 90, level=3, level_plan="plan"),))
+        self.assertEqual(manual_statement(done, MONDAY), ([], {None: r.PLAN_COMPLETED}))
 
 
 @tagged("post_install", "-at_install", "dunning_engine")

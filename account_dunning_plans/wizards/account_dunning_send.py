@@ -16,7 +16,14 @@ class AccountDunningSend(models.TransientModel):
     _name = "account.dunning.send"
     _description = "Send a reminder despite its holds"
 
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        readonly=True,
+        help="A customer's statement sent by hand: every invoice it reminds.",
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
     step = fields.Char(readonly=True)
     hold_ids = fields.One2many("account.dunning.send.hold", "send_id", string="Holds")
 
@@ -33,6 +40,24 @@ class AccountDunningSend(models.TransientModel):
         )
         return dialog(self.env._("Send reminder now"), self._name, res_id=confirmation.id)
 
+    @api.model
+    def _open_for_statement(self, partner, sends):
+        """The dialog for ``partner``'s statement sent by hand (``sends``: the
+        ``account.dunning.run._manual_statement`` it would execute)."""
+        confirmation = self.create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.env.company.id,
+                "step": ", ".join(
+                    dict.fromkeys(
+                        due.plan.step_ids[due.decision.step_index].name for due in sends.dues
+                    )
+                ),
+                "hold_ids": [Command.create({"reason": hold}) for hold in sends.holds],
+            }
+        )
+        return dialog(self.env._("Send statement"), self._name, res_id=confirmation.id)
+
     def action_send(self):
         """Go on with the reminder if every hold was confirmed: the mail composer for
         an e-mail step, else the step at once and the invoice's history."""
@@ -41,4 +66,9 @@ class AccountDunningSend(models.TransientModel):
             raise UserError(
                 self.env._("Tick each reason to confirm the reminder goes out despite it.")
             )
-        return self.move_id._dunning_send_by_hand(tuple(self.hold_ids.mapped("reason")))
+        confirmed = tuple(self.hold_ids.mapped("reason"))
+        if self.partner_id:
+            return self.partner_id.with_company(self.company_id)._dunning_send_statement_by_hand(
+                confirmed
+            )
+        return self.move_id._dunning_send_by_hand(confirmed)
