@@ -24,3 +24,4 @@ from . import mail_activity
 from . import mail_mail
 from . import mail_template
 from . import account_dunning_analysis
+from . import mail_message

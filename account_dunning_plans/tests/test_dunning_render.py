@@ -5,6 +5,8 @@ gives, for every shipped template and language."""
 from datetime import date
 from unittest.mock import patch
 
+from markupsafe import Markup
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -108,6 +110,45 @@ class TestDunningRender(DunningCommon):
                 else:
                     self.assertEqual(cached.body_html, normal.body_html)
                 self.assertNotIn("script", str(cached.mail_message_id.body))
+
+    def test_notes_on_invoices_stored_as_odoo_stores_them(self):
+        """The notes a statement logs on each invoice, copied in one query from the
+        first one Odoo logs, hold exactly what ``_message_log_batch`` stores, column by
+        column, each with its own invoice and sanitised body."""
+        invoices = self.env["account.move"].union(
+            *(
+                self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), amount)
+                for amount in (1, 2, 3)
+            )
+        )
+        hostile = Markup('<p onclick="steal()">Hello</p><script>alert(1)</script>')
+        bodies = {
+            invoices[0].id: Markup("<p>Reminded (level 1)</p>"),
+            invoices[1].id: hostile,
+            invoices[2].id: Markup("<p>Reminded (level 1)</p>"),
+        }
+        Message = self.env["mail.message"].sudo()
+        invoices.mapped("message_ids")  # in the cache: must be read again
+        notes = Message._dunning_log_notes(self.env["account.move"], bodies)
+        odoo = invoices._message_log_batch(bodies)
+        self.assertEqual(len(notes), 3)
+        for invoice, note in zip(invoices, notes.sorted("res_id"), strict=True):
+            self.assertIn(note, invoice.message_ids)
+        self.env.flush_all()
+        columns = [
+            name
+            for name, field in Message._fields.items()
+            if field.store
+            and field.column_type
+            and name not in ("id", "date", "create_date", "write_date", "message_id")
+        ]
+        for ours, theirs in zip(notes.sorted("res_id"), odoo.sorted("res_id"), strict=True):
+            ours_row, theirs_row = ours.read(columns)[0], theirs.read(columns)[0]
+            ours_row.pop("id"), theirs_row.pop("id")
+            self.assertEqual(ours_row, theirs_row)
+        # One Message-Id for the whole batch, as Odoo gives.
+        self.assertEqual(len(set(notes.mapped("message_id"))), 1)
+        self.assertNotIn("script", notes.filtered(lambda n: n.res_id == invoices[1].id).body)
 
     def _shipped(self):
         return [
