@@ -45,10 +45,15 @@ class AccountDunningDelivery(models.AbstractModel):
         of the mail rendered on ``record`` for ``dues`` (several for a merged mail,
         whose sender follows its customer-level plan if any)."""
         customer = dues[0].partner
+        # Several invoices of one contact have the same recipients: asked once.
+        distinct = {
+            (due.scope, due.moves[:1].partner_id if due.scope == "invoice" else None): due
+            for due in dues
+        }
         recipients = self.env["res.partner"].union(
             *(
                 self.env["account.dunning.facts"]._action_recipients(due.scope, due.moves, customer)
-                for due in dues
+                for due in distinct.values()
             )
         )
         lead = next((due for due in dues if due.scope == "customer"), dues[0])

@@ -383,7 +383,8 @@ class AccountDunningDispatch(models.AbstractModel):
     def _action_vals(self, due, today, origin, note=False):
         """Values of the action recording ``due`` (state to do)."""
         step = self._step(due)
-        moves = due.moves
+        # As of the run's day: the amounts its mails rendered (no second computation).
+        moves = due.moves.with_context(dunning_date=str(today))
         currencies = moves.currency_id
         single = len(currencies) == 1
         return {

@@ -167,7 +167,8 @@ class AccountDunningFacts(models.AbstractModel):
         """Per ``(commercial partner id, company id)`` of ``moves``: the last
         communication to the customer (any plan, any level) and the names of the
         payments and credits not yet matched on their receivable account (only for
-        companies holding reminders on them)."""
+        companies holding reminders on them). :meth:`_has_email` notes there, as it
+        goes, who can be written to."""
         stats = defaultdict(lambda: {"last_date": None, "unmatched": []})
         partners = moves.commercial_partner_id
         companies = moves.company_id
@@ -248,9 +249,7 @@ class AccountDunningFacts(models.AbstractModel):
             entry_date=move.dunning_entry_date or None,
             blocked=move.dunning_blocked,
             customer_blocked=move.commercial_partner_id.dunning_blocked,
-            has_email=bool(
-                self._action_recipients(plan.scope or "invoice", move, move.commercial_partner_id)
-            ),
+            has_email=self._has_email(plan.scope or "invoice", move, customer),
             open_todo=move_stats["open_todo"],
             customer_last_date=customer["last_date"],
             unmatched_payments=bool(customer["unmatched"]),
@@ -270,6 +269,16 @@ class AccountDunningFacts(models.AbstractModel):
             acted_today=frozenset(move_stats["acted_today"]),
             key=move.id,
         )
+
+    @api.model
+    def _has_email(self, scope, move, customer):
+        """Whether a reminder of ``move`` at ``scope`` has someone to write to; asked
+        once per customer (``customer``: its facts), scope and invoice contact."""
+        known = customer.setdefault("has_email", {})
+        key = (scope, move.partner_id.id if scope == "invoice" else None)
+        if key not in known:
+            known[key] = bool(self._action_recipients(scope, move, move.commercial_partner_id))
+        return known[key]
 
     # == Customers ==
     @api.model
