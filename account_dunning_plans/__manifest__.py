@@ -28,6 +28,7 @@
         "wizards/account_dunning_promise_register_views.xml",
         "wizards/account_dunning_dispute_register_views.xml",
         "wizards/account_dunning_send_views.xml",
+        "wizards/account_dunning_send_batch_views.xml",
         "wizards/account_dunning_simulation_views.xml",
         "views/account_dunning_report_templates.xml",
         "report/account_dunning_letter_report.xml",

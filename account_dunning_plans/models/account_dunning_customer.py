@@ -87,3 +87,10 @@ class AccountDunningCustomer(models.Model):
         """The customer's follow-up statement."""
         self.ensure_one()
         return self.partner_id.with_company(self.company_id).action_dunning_statement()
+
+    def action_send_statements(self):
+        """Send these customers' statements by e-mail now, after a review of what
+        would hold each (``account.dunning.send.batch``)."""
+        return self.env["account.dunning.send.batch"]._open_for(
+            [(row.partner_id, row.company_id) for row in self]
+        )

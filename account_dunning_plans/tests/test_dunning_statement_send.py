@@ -197,3 +197,52 @@ class TestStatementSend(DunningCommon):
         self.plan.step_ids.channel = "letter"
         with freeze_time(TODAY), self.assertRaisesRegex(UserError, "letters or manual tasks"):
             self.customer.action_dunning_send_statement()
+
+    # == several customers at once ==
+    def test_statements_of_several_customers(self):
+        """The list action of the customers to chase: a customer held by something is
+        left out unless ticked, one with nothing to send says why, the others' statements
+        are queued from their templates and recorded as sent by hand."""
+        paused = self.env["res.partner"].create({"name": "Delta Paused", "email": "d@example.com"})
+        settled = self.env["res.partner"].create(
+            {"name": "Epsilon Settled", "email": "e@example.com"}
+        )
+        alpha = self.create_invoice(date(2026, 1, 10), date(2026, 2, 10))
+        gamma = self.create_invoice(date(2026, 1, 10), date(2026, 2, 10), partner=self.grouped)
+        held = self.create_invoice(date(2026, 1, 10), date(2026, 2, 10), partner=paused)
+        done = self.create_invoice(date(2026, 1, 10), date(2026, 2, 10), partner=settled)
+        done.dunning_level = 4
+        with freeze_time(TODAY):
+            held.write({"dunning_paused": True, "dunning_pause_until": date(2026, 4, 30)})
+            self.env.flush_all()
+            rows = self.env["account.dunning.customer"].search(
+                [("partner_id", "in", (self.customer | self.grouped | paused | settled).ids)]
+            )
+            result = rows.action_send_statements()
+            batch = self.env["account.dunning.send.batch"].browse(result["res_id"])
+            lines = {line.partner_id: line for line in batch.line_ids}
+            self.assertEqual(len(lines), 4)
+            self.assertTrue(lines[self.customer].send and lines[self.grouped].send)
+            self.assertFalse(lines[paused].send)
+            self.assertEqual(lines[paused].holds, "Dunning paused")
+            self.assertFalse(lines[settled].send)
+            self.assertIn("Every step of the plan", lines[settled].error)
+            result = batch.action_send()
+            self.assertEqual(result["params"]["type"], "success")
+            self.assertIn("2 statements", result["params"]["message"])
+        self.assertEqual(alpha.dunning_action_ids.origin, "manual")
+        self.assertEqual(self.actions_of(self.grouped).move_ids, gamma)
+        self.assertFalse(held.dunning_action_ids)
+        mails = self.env["mail.mail"].search([("res_id", "in", (alpha | self.grouped).ids)])
+        self.assertEqual(
+            sorted(mails.mapped("model")), ["account.move", "res.partner"], "queued, one each"
+        )
+        # Ticked: the paused customer's statement goes out, its action noting the pause.
+        with freeze_time(TODAY):
+            result = rows.filtered(lambda row: row.partner_id == paused).action_send_statements()
+            batch = self.env["account.dunning.send.batch"].browse(result["res_id"])
+            with self.assertRaisesRegex(UserError, "Tick the customers"):
+                batch.action_send()
+            batch.line_ids.send = True
+            batch.action_send()
+        self.assertIn("Sent by hand despite: Dunning paused", held.dunning_action_ids.note)

@@ -10,3 +10,4 @@ from . import account_dunning_plan_test
 from . import account_dunning_plan_test_line
 from . import mail_compose_message
 from . import account_dunning_activation
+from . import account_dunning_send_batch
