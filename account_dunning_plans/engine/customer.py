@@ -5,13 +5,13 @@ its own decisions day after day with :func:`apply_day`, as the job would if noth
 were paid and nobody acted.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
 from . import reasons as r
 from .decide import decide
-from .facts import Decision, Invoice, Plan, Policy
+from .facts import Decision, Invoice, Plan, Policy, evolve
 from .group import decide_customer
 from .promise import settle_promise
 
@@ -121,7 +121,7 @@ def apply_day(customer: Customer, actions, today: date) -> Customer:
             vals.update(open_todo=True)
         if contacted:
             vals.update(customer_last_date=today)
-        return replace(invoice, **vals) if vals else invoice
+        return evolve(invoice, **vals) if vals else invoice
 
     return _each_invoice(customer, update)
 
@@ -193,7 +193,7 @@ def _wake_day(customer: Customer, statuses, today: date):
 
 def _each_invoice(customer: Customer, update) -> Customer:
     """``customer`` with ``update`` applied to each of its invoices."""
-    return replace(
+    return evolve(
         customer,
         own=tuple((plan, update(invoice)) for plan, invoice in customer.own),
         covered=tuple(update(invoice) for invoice in customer.covered),

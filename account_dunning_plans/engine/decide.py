@@ -14,6 +14,7 @@ from .facts import (
     Invoice,
     Plan,
     Policy,
+    evolve,
 )
 from .promise import settle_promise
 
@@ -25,8 +26,16 @@ def step_dates(plan: Plan, invoice: Invoice) -> list:
 
     A step relative to the previous step counts from the previous step's theoretical
     date (from the due date for the first step); a step is never due before the
-    step preceding it.
+    step preceding it. Computed once per plan and dates (every day of a forecast asks).
     """
+    key = (invoice.due_date, invoice.invoice_date)
+    known = plan.dates_by_invoice.get(key)
+    if known is None:
+        known = plan.dates_by_invoice[key] = tuple(_step_dates(plan, invoice))
+    return list(known)
+
+
+def _step_dates(plan: Plan, invoice: Invoice):
     dates = []
     for index, step in enumerate(plan.steps):
         if step.broken_promise:
@@ -210,7 +219,7 @@ def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
     step = plan.steps[index]
     if step.broken_promise:
         # Once, without moving the level; the normal sequence then goes on.
-        after = replace(
+        after = evolve(
             invoice,
             last_date=today,
             last_reminder_date=today,
@@ -230,7 +239,7 @@ def _act(plan: Plan, invoice: Invoice, policy: Policy, index: int, today: date):
         outcome, reason = r.TODO, r.NO_EMAIL
     else:
         outcome, reason = r.SEND, r.STEP_DUE
-    after = replace(
+    after = evolve(
         invoice,
         level=index + 1,
         last_date=today,

@@ -101,14 +101,16 @@ class AccountDunningFacts(models.AbstractModel):
 
     # == Invoices ==
     @api.model
-    def _amount_due(self, move, today):
+    def _amount_due(self, move, today, terms=None):
         """``(due date, amount due, amount due in company currency)`` of ``move`` to
         remind on ``today``: for an invoice paid in installments, its overdue
-        installments (:func:`..engine.installments.amount_to_remind`)."""
+        installments (:func:`..engine.installments.amount_to_remind`). ``terms``: its
+        receivable lines, when already read (:meth:`_receivable_terms`)."""
         due_date = move.invoice_date_due or move.invoice_date or move.date
-        terms = move.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
+        if terms is None:
+            terms = move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
         if move.move_type == "entry":
             # An opening balance is never reminded: what it owes, as of its date.
             terms = terms.filtered(lambda line: line.amount_residual > 0)
@@ -224,15 +226,16 @@ class AccountDunningFacts(models.AbstractModel):
         return unmatched_names
 
     @api.model
-    def _invoice(self, move, today, stats, plan, customer):
+    def _invoice(self, move, today, stats, plan, customer, terms=None):
         """The engine's view of ``move`` about to be decided by ``plan`` on ``today``.
 
         ``stats``: :meth:`_action_stats`; ``customer``: the customer's facts
-        (:meth:`_customer_stats`). The level, its plan and the open promise are given
-        as they are: the engine decides what they mean under ``plan``.
+        (:meth:`_customer_stats`); ``terms``: its receivable lines, when already read.
+        The level, its plan and the open promise are given as they are: the engine
+        decides what they mean under ``plan``.
         """
         move_stats = stats[move.id]
-        due_date, residual, residual_company = self._amount_due(move, today)
+        due_date, residual, residual_company = self._amount_due(move, today, terms)
         promise = move.dunning_promise_ids.filtered(lambda p: p.state == "open")[:1]
         return Invoice(
             due_date=due_date,
@@ -280,6 +283,20 @@ class AccountDunningFacts(models.AbstractModel):
             known[key] = bool(self._action_recipients(scope, move, move.commercial_partner_id))
         return known[key]
 
+    @api.model
+    def _receivable_terms(self, moves):
+        """The receivable lines of ``moves`` (their installments), by move id, read in
+        one query with the few fields :meth:`_amount_due` needs."""
+        lines = self.env["account.move.line"].search_fetch(
+            [("move_id", "in", moves.ids), ("account_id.account_type", "=", "asset_receivable")],
+            ["move_id", "date_maturity", "amount_residual", "amount_residual_currency"],
+            order="id",
+        )
+        terms = defaultdict(lambda: lines.browse())
+        for move, move_lines in lines.grouped("move_id").items():
+            terms[move.id] = move_lines
+        return terms
+
     # == Customers ==
     @api.model
     def _customers(self, moves, today, assume_enabled=False):
@@ -294,8 +311,7 @@ class AccountDunningFacts(models.AbstractModel):
         """
         stats = self._action_stats(moves, today)
         customers = self._customer_stats(moves)
-        # Installments are read from the receivable lines: load them all at once.
-        moves.line_ids.account_id.mapped("account_type")
+        terms = self._receivable_terms(moves)
         moves.commercial_partner_id.mapped("dunning_pause_until")  # customers' pauses too
         moves.commercial_partner_id.child_ids.mapped("email_normalized")  # their contacts
         moves.dunning_promise_ids.mapped("state")  # their promises
@@ -328,7 +344,7 @@ class AccountDunningFacts(models.AbstractModel):
             facts_of = customers[(partner.id, company.id)]
             entries = group.filtered(lambda move: move.move_type == "entry")
             for entry in entries:
-                facts = self._invoice(entry, today, stats, Plan, facts_of)
+                facts = self._invoice(entry, today, stats, Plan, facts_of, terms[entry.id])
                 yield (partner, {None: Plan}), Customer(policy=policy, own=((None, facts),))
             group -= entries
             if not group:
@@ -347,13 +363,16 @@ class AccountDunningFacts(models.AbstractModel):
                     own=tuple(
                         (
                             engine_plan(move.dunning_plan_id, calendar),
-                            self._invoice(move, today, stats, move.dunning_plan_id, facts_of),
+                            self._invoice(
+                                move, today, stats, move.dunning_plan_id, facts_of, terms[move.id]
+                            ),
                         )
                         for move in own
                     ),
                     plan=engine_plan(plan, calendar),
                     covered=tuple(
-                        self._invoice(move, today, stats, plan, facts_of) for move in covered
+                        self._invoice(move, today, stats, plan, facts_of, terms[move.id])
+                        for move in covered
                     ),
                     paused=partner.dunning_paused,
                     pause_until=partner.dunning_pause_until or None,

@@ -32,6 +32,7 @@ class AccountDunningForecast(models.AbstractModel):
         Move = self.env["account.move"]
         rows = []
         words = labels(self.env)
+        emails = {}  # asked once per customer, scope and contact
         for company in companies:
             start = day or company._dunning_today()
             moves = Move.search(
@@ -59,6 +60,7 @@ class AccountDunningForecast(models.AbstractModel):
                                 step=plan.step_ids[action.decision.step_index],
                                 scope=action.scope,
                                 amounts=amounts,
+                                emails=emails,
                             )
                         )
                     if current != start:
@@ -90,18 +92,22 @@ class AccountDunningForecast(models.AbstractModel):
         step=None,
         scope=None,
         amounts=None,
+        emails=None,
     ):
         """One simulation (or command line run) row: the ``decision`` taken on ``day``
         for ``invoices`` of ``partner`` under ``plan``; ``step`` and ``scope`` when it
         acts. ``words``: :func:`..tools.wording.labels`, when already known;
-        ``amounts``: the invoices' amounts due by id, when already known."""
+        ``amounts``: the invoices' amounts due by id, when already known; ``emails``: a
+        dict remembering the recipients' addresses across rows."""
         currencies = invoices.currency_id
         reasons, channels = words or labels(self.env)
-        recipient = (
-            self.env["account.dunning.facts"]._action_recipients(scope, invoices, partner)
-            if step
-            else None
-        )
+        emails = {} if emails is None else emails
+        contact = invoices[:1].partner_id.id if scope == "invoice" else None
+        if step and (scope, partner.id, contact) not in emails:
+            recipients = self.env["account.dunning.facts"]._action_recipients(
+                scope, invoices, partner
+            )
+            emails[scope, partner.id, contact] = ", ".join(filter(None, recipients.mapped("email")))
         return {
             "date": day,
             "company": invoices.company_id[:1].name,
@@ -117,7 +123,7 @@ class AccountDunningForecast(models.AbstractModel):
             "outcome": decision.outcome,
             "reason": decision.reason,
             "reason_label": reasons.get(decision.reason, decision.reason),
-            "recipient": ", ".join(filter(None, recipient.mapped("email"))) if recipient else "",
+            "recipient": emails[scope, partner.id, contact] if step else "",
             "amount": (
                 sum(
                     amounts[move.id] if amounts and move.id in amounts else move.dunning_amount_due
