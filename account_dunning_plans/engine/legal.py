@@ -54,9 +54,13 @@ def wik_collection_costs(principal) -> Decimal:
 # - Germany: BGB § 288 Absatz 5: the creditor of a payment for goods or services
 #   (Entgeltforderung) gets a flat 40 euros when a debtor who is not a consumer is in
 #   default, per invoice or installment; set off against recovery costs claimed besides.
-# Belgium (law of 2 August 2002: "reasonable" costs, no flat amount) and the Netherlands
-# (the WIK scale above) have none of their own here.
-FLAT_INDEMNITY = {"FR": Decimal("40.00"), "DE": Decimal("40.00")}
+# - Belgium: loi du 2 août 2002 concernant la lutte contre le retard de paiement dans les
+#   transactions commerciales, art. 6, as amended by the loi du 22 novembre 2013 that
+#   transposes directive 2011/7/EU (whose art. 6 makes 40 euros the minimum everywhere
+#   in the EU): a flat 40 euros, and besides it a "reasonable" compensation for the
+#   other recovery costs, which the creditor sets (see :func:`statutory_claim`).
+# The Netherlands have the WIK scale above instead (BW 6:96 lid 4, at least 40 euros).
+FLAT_INDEMNITY = {"FR": Decimal("40.00"), "DE": Decimal("40.00"), "BE": Decimal("40.00")}
 
 
 def flat_recovery_indemnity(country: str, debtor_type: str) -> Decimal:
@@ -103,3 +107,47 @@ def late_interest(principal, first_day, last_day, rates) -> Decimal:
         days = (period_last - period_first).days + 1
         total += principal * rate / 100 * days / DAYS_PER_YEAR
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# When statutory interest starts running against a business debtor, in days after the
+# due date (the first day bearing interest is the day after the due date plus this):
+# - France (L441-10, II), Belgium (loi du 2 août 2002, art. 5) and the Netherlands (BW
+#   6:119a lid 1): from the day after the due date, without any reminder.
+# - Germany (BGB § 286 Absatz 3): at the latest 30 days after the due date and receipt
+#   of the invoice (a reminder may create default earlier: not counted here, so that
+#   the claim never exceeds what the law allows).
+INTEREST_DELAY = {"FR": 0, "BE": 0, "NL": 0, "DE": 30}
+
+
+def statutory_claim(country, debtor_type, principal, due_date, today, rates, fee=None):
+    """``(interest, recovery costs)`` the law of ``country`` lets a creditor claim on
+    ``today`` from a ``debtor_type`` debtor ("business" or "consumer") late with
+    ``principal`` since ``due_date``: interest at the statutory ``rates`` (see
+    :func:`late_interest`) from the day it starts running (:data:`INTEREST_DELAY`),
+    and the recovery costs: the flat indemnity (France, Germany, Belgium), the WIK
+    scale (the Netherlands); in Belgium, ``fee`` is added: the "reasonable"
+    compensation for the other costs, which the creditor sets (None: nothing).
+
+    Against a consumer, nothing: each country first asks for a formal notice (mise en
+    demeure, 14-dagenbrief, Mahnung, the free first reminder of Book XIX of the Belgian
+    Code of Economic Law) and its waiting period, which a plan must hold before any
+    step charging costs. A country outside these four: nothing.
+    """
+    nothing = (Decimal("0.00"), Decimal("0.00"))
+    country = (country or "").upper()
+    if debtor_type != "business" or country not in INTEREST_DELAY:
+        return nothing
+    principal = Decimal(str(principal))
+    if principal <= 0:
+        return nothing
+    first_day = due_date + timedelta(days=INTEREST_DELAY[country] + 1)
+    interest = late_interest(principal, first_day, today, rates)
+    if today < first_day:
+        return interest, Decimal("0.00")
+    if country == "NL":
+        costs = wik_collection_costs(principal)
+    else:
+        costs = flat_recovery_indemnity(country, debtor_type)
+    if country == "BE" and fee:
+        costs += max(Decimal(str(fee)), Decimal("0")).quantize(CENT, rounding=ROUND_HALF_UP)
+    return interest, costs

@@ -25,3 +25,4 @@ from . import mail_mail
 from . import mail_template
 from . import account_dunning_analysis
 from . import mail_message
+from . import account_dunning_legal_rate

@@ -6,6 +6,7 @@ from odoo import api, models
 
 from ..engine import Contact, Customer, Invoice, recipients
 from ..engine.installments import amount_to_remind
+from ..engine.legal import statutory_claim
 from ..engine.promise import promise_end
 
 
@@ -282,6 +283,58 @@ class AccountDunningFacts(models.AbstractModel):
         if key not in known:
             known[key] = bool(self._action_recipients(scope, move, move.commercial_partner_id))
         return known[key]
+
+    @api.model
+    def _statutory_claims(self, moves, day=None):
+        """``{move id: (late interest, recovery costs)}`` the law lets the company claim
+        on ``day`` (default: each company's today) for ``moves``, in each invoice's
+        currency (:func:`..engine.legal.statutory_claim`): the law of the company's
+        country, the customer's debtor type, the legal rates
+        (``account.dunning.legal.rate``). Interest runs on each overdue installment
+        from its own due date, on what is left of it (never more than owed); the costs
+        are counted once per invoice, on all it has overdue. Only posted customer
+        invoices claim anything."""
+        Rate = self.env["account.dunning.legal.rate"]
+        euro = self.env.ref("base.EUR")
+        rates = {}
+        claims = {}
+        terms = self._receivable_terms(moves)
+        zero = (0.0, 0.0)
+        for move in moves:
+            claims[move.id] = zero
+            if move.move_type != "out_invoice" or move.state != "posted" or not move.id:
+                continue
+            company = move.company_id
+            today = day or company._dunning_today()
+            country = company.account_fiscal_country_id or company.country_id
+            debtor = move.commercial_partner_id.dunning_debtor_type or "consumer"
+            if (country, debtor) not in rates:
+                rates[country, debtor] = Rate._rates(country, debtor)
+            overdue = [
+                (line.date_maturity or move.invoice_date_due, line.amount_residual_currency)
+                for line in terms[move.id]
+                if line.amount_residual_currency > 0
+                and (line.date_maturity or move.invoice_date_due) < today
+            ]
+            if not overdue:
+                continue
+            interest = sum(
+                statutory_claim(country.code, debtor, amount, due, today, rates[country, debtor])[0]
+                for due, amount in overdue
+            )
+            reasonable = company.currency_id._convert(
+                company.dunning_reasonable_fee, euro, company, today
+            )
+            oldest = min(due for due, _amount in overdue)
+            total = sum(amount for _due, amount in overdue)
+            # The law's amounts are in euros: the principal goes in in euros.
+            principal = move.currency_id._convert(total, euro, company, today)
+            fee = statutory_claim(country.code, debtor, principal, oldest, today, [], reasonable)[1]
+            claims[move.id] = (
+                float(interest),
+                euro._convert(float(fee), move.currency_id, company, today),
+            )
+        return claims
 
     @api.model
     def _receivable_terms(self, moves):

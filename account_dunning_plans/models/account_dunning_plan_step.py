@@ -60,6 +60,26 @@ class AccountDunningPlanStep(models.Model):
         help="A template for invoices paid by a given payment method (e.g. direct debit); "
         "the step's template otherwise.",
     )
+    charge_interest = fields.Boolean(
+        string="Claim late interest",
+        help="From this step on, the mail and the letter claim the statutory late interest "
+        "accrued on each invoice (businesses only: see Legal rates).",
+    )
+    charge_fee = fields.Boolean(
+        string="Claim recovery costs",
+        help="This step claims the recovery costs the law allows (France and Germany: "
+        "40 per invoice; the Netherlands: the WIK scale; Belgium: the amount set in the "
+        "settings). Businesses only.",
+    )
+    fee_posting = fields.Selection(
+        [
+            ("mention", "Mentioned in the mail and letter"),
+            ("invoice", "Posted as a fee invoice"),
+        ],
+        string="Recovery costs",
+        default="mention",
+        required=True,
+    )
     attach_invoice_pdf = fields.Boolean(
         string="Attach the invoice PDF",
         help="E-mail steps: the PDF of each invoice reminded is attached to the mail.",

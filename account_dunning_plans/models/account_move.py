@@ -108,6 +108,20 @@ class AccountMove(models.Model):
         currency_field="currency_id",
         help="Amount due; for an invoice paid in installments, the overdue installments.",
     )
+    dunning_interest_amount = fields.Monetary(
+        string="Late interest",
+        compute="_compute_dunning_claim",
+        currency_field="currency_id",
+        help="Statutory late interest accrued to date on what is overdue, at the legal "
+        "rates of the company's country valid each day (businesses only).",
+    )
+    dunning_fee_amount = fields.Monetary(
+        string="Recovery costs",
+        compute="_compute_dunning_claim",
+        currency_field="currency_id",
+        help="Recovery costs the law allows to claim for this invoice (France, Belgium, "
+        "Germany: 40; the Netherlands: the WIK scale; businesses only).",
+    )
     dunning_payment_url = fields.Char(compute="_compute_dunning_payment_url")
     dunning_explanation = fields.Html(
         string="Why",
@@ -195,6 +209,21 @@ class AccountMove(models.Model):
             move.dunning_days_overdue = max((today - due).days, 0) if due else 0
             move.dunning_reminder_date = today
             move.dunning_amount_due = amount
+
+    @api.depends(
+        "invoice_date_due",
+        "amount_residual",
+        "line_ids.amount_residual",
+        "company_id",
+        "commercial_partner_id.dunning_debtor_type",
+    )
+    @api.depends_context("dunning_date")
+    def _compute_dunning_claim(self):
+        # ``dunning_date`` in context: as of that day, like the amounts to remind.
+        forced = fields.Date.to_date(self.env.context.get("dunning_date"))
+        claims = self.env["account.dunning.facts"]._statutory_claims(self, forced)
+        for move in self:
+            move.dunning_interest_amount, move.dunning_fee_amount = claims[move.id]
 
     @api.depends("dunning_plan_id", "commercial_partner_id", "company_id", "move_type")
     @api.depends_context("company")

@@ -70,6 +70,14 @@ class ResCompany(models.Model):
         "than this many days ago (0: no such rule). The plan's minimum contact delay "
         "still spaces its steps: the larger of the two applies.",
     )
+    dunning_reasonable_fee = fields.Monetary(
+        string="Other recovery costs (Belgium)",
+        currency_field="currency_id",
+        help="Belgian law (2 August 2002, art. 6) grants a business creditor 40 per late "
+        "invoice and, besides, a 'reasonable' compensation for its other recovery costs, "
+        "with no fixed amount: what a step claiming recovery costs adds for a Belgian "
+        "business debtor.",
+    )
     dunning_min_amount = fields.Monetary(
         string="Minimum amount due",
         currency_field="currency_id",

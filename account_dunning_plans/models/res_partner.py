@@ -8,6 +8,7 @@ from odoo.tools import format_amount
 from ..tools.access import ACCOUNTING_GROUPS
 from ..tools.explanation import as_html
 from ..tools.statement import invoice_lines
+from .account_dunning_legal_rate import DEBTOR_TYPES
 from .account_dunning_pause_mixin import PAUSE_FIELDS
 
 # Writing these fields moves the status of the customer's invoices: decided again at once.
@@ -38,6 +39,17 @@ class ResPartner(models.Model):
         company_dependent=True,
         domain="[('scope', '=', 'customer'), ('company_id', '=', current_company_id)]",
         help="Customer-level plan of this customer when 'Specific plan' is chosen.",
+    )
+    dunning_debtor_type = fields.Selection(
+        DEBTOR_TYPES,
+        string="Debtor type",
+        compute="_compute_dunning_debtor_type",
+        store=True,
+        readonly=False,
+        help="What the law lets you charge a late payer depends on it: late interest and "
+        "recovery costs from businesses; consumers are protected (formal notice first). "
+        "By default: business for companies and for anyone with a VAT number. Contacts "
+        "follow their company.",
     )
     dunning_contact = fields.Boolean(
         string="Dunning contact",
@@ -246,7 +258,19 @@ class ResPartner(models.Model):
             "dunning_paused",
             "dunning_pause_until",
             "dunning_pause_reason",
+            "dunning_debtor_type",
         ]
+
+    @api.depends("is_company", "vat", "parent_id")
+    def _compute_dunning_debtor_type(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            if commercial and commercial != partner and commercial.dunning_debtor_type:
+                partner.dunning_debtor_type = commercial.dunning_debtor_type
+            else:
+                partner.dunning_debtor_type = (
+                    "business" if partner.is_company or partner.vat else "consumer"
+                )
 
     @api.onchange("dunning_plan_id")
     def _onchange_dunning_plan_id(self):

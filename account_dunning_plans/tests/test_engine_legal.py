@@ -12,6 +12,7 @@ from ..engine.legal import (
     WIK_MINIMUM,
     flat_recovery_indemnity,
     late_interest,
+    statutory_claim,
     wik_collection_costs,
 )
 from .engine_case import EngineCase, tagged
@@ -54,15 +55,16 @@ class TestWik(EngineCase):
 
 @tagged("post_install", "-at_install", "dunning_engine")
 class TestFlatIndemnity(EngineCase):
-    def test_forty_euros_from_businesses_in_france_and_germany_only(self):
+    def test_forty_euros_from_businesses_in_france_belgium_and_germany(self):
         for country, debtor, amount in (
             ("FR", "business", "40.00"),
             ("fr", "business", "40.00"),
             ("DE", "business", "40.00"),
             ("FR", "consumer", "0.00"),
             ("DE", "consumer", "0.00"),
-            ("BE", "business", "0.00"),
-            ("NL", "business", "0.00"),
+            ("BE", "business", "40.00"),
+            ("BE", "consumer", "0.00"),
+            ("NL", "business", "0.00"),  # the WIK scale instead
             ("", "business", "0.00"),
             (None, "business", "0.00"),
         ):
@@ -110,3 +112,46 @@ class TestLateInterest(EngineCase):
         )
         self.assertLessEqual(abs(whole - parts), Decimal("0.01"))
         self.assertGreaterEqual(whole, late_interest(principal, start, middle, self.RATES))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestStatutoryClaim(EngineCase):
+    """Worked examples, computed by hand from the law."""
+
+    DUE = date(2026, 1, 15)
+
+    def claim(self, country, debtor_type="business", principal="1000", days=60, fee=None):
+        today = self.DUE + timedelta(days=days)
+        rates = [(date(2025, 7, 1), "12.15"), (date(2026, 1, 1), "12.15")]
+        return statutory_claim(country, debtor_type, principal, self.DUE, today, rates, fee)
+
+    def test_france_business(self):
+        # L441-10: 1,000 x 12.15 % (ECB 2.15 + 10) x 60 / 365 = 19.972 -> 19.97; + 40.
+        self.assertEqual(self.claim("FR"), (Decimal("19.97"), Decimal("40.00")))
+
+    def test_germany_business_after_thirty_days(self):
+        # BGB 286 (3): interest from day 31 after the due date: 30 days of 60 here.
+        # 1,000 x 12.15 % x 30 / 365 = 9.986 -> 9.99; BGB 288 (5): 40.
+        self.assertEqual(self.claim("DE"), (Decimal("9.99"), Decimal("40.00")))
+        # Not yet in default: nothing at all.
+        self.assertEqual(self.claim("DE", days=30), (Decimal("0.00"), Decimal("0.00")))
+
+    def test_netherlands_business_wik(self):
+        # 3,000: 15 % of 2,500 + 10 % of 500 = 425.
+        interest, costs = self.claim("NL", principal="3000")
+        self.assertEqual(costs, Decimal("425.00"))
+        self.assertEqual(interest, Decimal("59.92"))  # 3,000 x 12.15 % x 60 / 365
+
+    def test_belgium_business_flat_and_reasonable_costs(self):
+        # Art. 6: 40, and the reasonable compensation the creditor sets on top.
+        self.assertEqual(self.claim("BE")[1], Decimal("40.00"))
+        self.assertEqual(self.claim("BE", fee=15)[1], Decimal("55.00"))
+
+    def test_consumers_and_other_countries_get_nothing_yet(self):
+        for country in ("FR", "DE", "NL", "BE"):
+            self.assertEqual(self.claim(country, "consumer"), (Decimal("0.00"),) * 2)
+        self.assertEqual(self.claim("US"), (Decimal("0.00"),) * 2)
+
+    def test_nothing_before_the_due_date_and_on_nothing_owed(self):
+        self.assertEqual(self.claim("FR", days=0), (Decimal("0.00"), Decimal("0.00")))
+        self.assertEqual(self.claim("FR", principal="0"), (Decimal("0.00"), Decimal("0.00")))

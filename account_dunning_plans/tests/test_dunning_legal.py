@@ -1,0 +1,86 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What the law lets the company claim on a late invoice: the debtor type, the legal
+rates, and the invoice's late interest and recovery costs as of a day."""
+
+from datetime import date
+
+from odoo.tests import freeze_time, tagged
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLegal(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.france = cls.env.ref("base.fr")
+        cls.company.write({"country_id": cls.france.id, "account_fiscal_country_id": cls.france.id})
+        # The shipped rates: ECB 2.15 % + 10 points from 1 July 2025 and 1 January 2026.
+        cls.customer.write({"is_company": True})
+
+    def test_debtor_type_by_default_and_for_contacts(self):
+        Partner = self.env["res.partner"]
+        self.assertEqual(self.customer.dunning_debtor_type, "business")
+        person = Partner.create({"name": "Jean Dupont"})
+        self.assertEqual(person.dunning_debtor_type, "consumer")
+        trader = Partner.create({"name": "Jean Dupont EI", "vat": "FR23334175221"})
+        self.assertEqual(trader.dunning_debtor_type, "business")
+        contact = Partner.create({"name": "Marie", "parent_id": self.customer.id})
+        self.assertEqual(contact.dunning_debtor_type, "business")
+        # Editable, per company; its contacts follow.
+        self.customer.dunning_debtor_type = "consumer"
+        self.assertEqual(contact.dunning_debtor_type, "consumer")
+
+    def test_shipped_rates(self):
+        rates = self.env["account.dunning.legal.rate"]._rates(self.france, "business")
+        self.assertIn((date(2026, 1, 1), 12.15), rates)
+        self.assertIn((date(2024, 1, 1), 14.5), rates)
+        belgium = self.env["account.dunning.legal.rate"]._rates(self.env.ref("base.be"), "business")
+        self.assertIn((date(2025, 1, 1), 11.5), belgium)  # 3.15 + 8, rounded up to the half
+
+    def test_france_business_worked_example(self):
+        """1,000 overdue 60 days at ECB + 10 (12.15 %): 19.97 of interest, and 40."""
+        invoice = self.create_invoice(date(2025, 12, 16), date(2026, 1, 15), 1000.0)
+        with freeze_time("2026-03-16"):
+            invoice.invalidate_recordset(["dunning_interest_amount", "dunning_fee_amount"])
+            self.assertAlmostEqual(invoice.dunning_interest_amount, 19.97)
+            self.assertAlmostEqual(invoice.dunning_fee_amount, 40.0)
+        # As of another day (a mail rendered for that day), and before the due date.
+        as_of = invoice.with_context(dunning_date="2026-01-15")
+        self.assertEqual((as_of.dunning_interest_amount, as_of.dunning_fee_amount), (0.0, 0.0))
+
+    def test_partly_paid_and_consumers(self):
+        invoice = self.create_invoice(date(2025, 12, 16), date(2026, 1, 15), 1000.0)
+        self.pay(invoice, 500.0, date(2026, 3, 1))
+        with freeze_time("2026-03-16"):
+            invoice.invalidate_recordset(["dunning_interest_amount", "dunning_fee_amount"])
+            # On what is left, over the whole period: never more than owed (9.99 < real).
+            self.assertAlmostEqual(invoice.dunning_interest_amount, 9.99)
+            self.assertAlmostEqual(invoice.dunning_fee_amount, 40.0)
+            self.customer.dunning_debtor_type = "consumer"
+            invoice.invalidate_recordset(["dunning_interest_amount", "dunning_fee_amount"])
+            self.assertEqual(invoice.dunning_interest_amount, 0.0)
+            self.assertEqual(invoice.dunning_fee_amount, 0.0)
+
+    def test_installments_bear_interest_from_their_own_due_date(self):
+        """Two installments of 500, due 15/01 and 15/02: 500 x 12.15 % x (60 + 29) / 365."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Two installments",
+                "line_ids": [
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 61}),
+                ],
+            }
+        )
+        invoice = self.create_invoice(
+            date(2025, 12, 16), date(2026, 1, 15), 1000.0, invoice_payment_term_id=term.id
+        )
+        maturities = sorted(invoice.line_ids.filtered("date_maturity").mapped("date_maturity"))
+        self.assertEqual(maturities, [date(2026, 1, 15), date(2026, 2, 15)])
+        with freeze_time("2026-03-16"):
+            invoice.invalidate_recordset(["dunning_interest_amount", "dunning_fee_amount"])
+            # 9.99 (60 days) + 4.83 (29 days).
+            self.assertAlmostEqual(invoice.dunning_interest_amount, 14.82)
+            self.assertAlmostEqual(invoice.dunning_fee_amount, 40.0)
