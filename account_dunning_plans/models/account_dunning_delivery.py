@@ -2,11 +2,14 @@
 from collections import defaultdict
 
 import pytz
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.tools.misc import format_amount, format_date, formatLang
 
 from ..engine import SendWindow, next_retry, temporary_failure
 from ..engine import reasons as r
+from ..tools.wording import legal_basis
 
 
 class AccountDunningDelivery(models.AbstractModel):
@@ -59,7 +62,14 @@ class AccountDunningDelivery(models.AbstractModel):
         lead = next((due for due in dues if due.scope == "customer"), dues[0])
         responsible = self._salesperson(lead.scope, lead.moves, customer)
         sender = self._sender(lead.plan, lead.moves.company_id[:1], responsible)
-        return self._values(record, recipients, *sender, customer)
+        values = self._values(record, recipients, *sender, customer)
+        # Each invoice's plan and level once this mail is sent: what it may claim.
+        values["claim_levels"] = {
+            move.id: (due.plan.id, due.own_levels.get(move.id, due.decision.level))
+            for due in dues
+            for move in due.moves
+        }
+        return values
 
     @api.model
     def _record_values(self, record):
@@ -102,9 +112,11 @@ class AccountDunningDelivery(models.AbstractModel):
         ``company`` (the company reminding); ``statement`` (customer-level and merged
         reminders: ``lines`` of invoices with their ``move``, ``days_overdue``,
         ``amount_due`` and ``level``, ``totals`` per currency, the ``level``, ``step``
-        and its ``text``). As the run prepared them, else as a preview for the record
-        alone. ``part`` and ``parts`` (False and [] since mails gathering several
-        reminders are one statement) are kept for templates written before.
+        and its ``text``); ``claim`` (the late interest and recovery costs the mail
+        claims, as HTML: see :meth:`_claim`). As the run prepared them, else as a
+        preview for the record alone. ``part`` and ``parts`` (False and [] since mails
+        gathering several reminders are one statement) are kept for templates written
+        before.
         """
         context = self.env.context
         partner_id = record.id if record._name == "res.partner" else record.commercial_partner_id.id
@@ -119,6 +131,8 @@ class AccountDunningDelivery(models.AbstractModel):
                 return {}
             # The step's text in the language the mail is rendered in.
             return dict(statement, text=statement["step"].with_env(self.env)._statement_text())
+        if key == "claim":
+            return self._claim(record)
         if key == "part":
             return False
         if key == "parts":
@@ -131,6 +145,84 @@ class AccountDunningDelivery(models.AbstractModel):
                 return self._greeting(partner, self._mail_value(record, "company"))
             return " ".join(filter(None, [partner.title.name, partner.name]))
         return values.get(key) or ""
+
+    # == What the law lets the company claim ==
+    @api.model
+    def _claim(self, record):
+        """The block of a reminder of ``record`` claiming late interest and recovery
+        costs (``account_dunning_plans.mail_dunning_claim``, in the mail's language), or
+        nothing. An invoice claims interest once its plan has reached a step that
+        claims it (``charge_interest``), recovery costs once it has reached one that
+        claims them (``charge_fee``): as of the mail's day, what the law allows
+        (``account.move.dunning_interest_amount`` / ``dunning_fee_amount``)."""
+        prepared = (self.env.context.get("dunning_delivery") or {}).get((record._name, record.id))
+        if prepared:
+            levels = prepared.get("claim_levels") or {}
+        elif record._name == "account.move":
+            # A preview (the composer): the invoice once its next step is sent.
+            plan = record.dunning_plan_id or record.dunning_customer_plan_id
+            levels = {record.id: (plan.id, record.dunning_level + 1)}
+        else:
+            levels = {}
+        return self._claim_block(levels)
+
+    @api.model
+    def _letter_claim(self, action):
+        """The claim block of the letter of ``action``, as of its date."""
+        levels = {move.id: (action.plan_id.id, action.level) for move in action.move_ids}
+        return self.with_context(dunning_date=str(action.date))._claim_block(levels)
+
+    @api.model
+    def _claim_block(self, levels):
+        """The claim block (see :meth:`_claim`) of the invoices of ``levels`` (move id:
+        (plan id, level reached)), or nothing."""
+        lines = []
+        totals = {}
+        for move_id, (plan_id, level) in levels.items():
+            move = self.env["account.move"].browse(move_id)
+            steps = self.env["account.dunning.plan"].browse(plan_id).step_ids
+            reached = steps.filtered(lambda step: not step.broken_promise)[:level]
+            interest = move.dunning_interest_amount if any(reached.mapped("charge_interest")) else 0
+            fee = move.dunning_fee_amount if any(reached.mapped("charge_fee")) else 0
+            if not (interest or fee):
+                continue
+            currency = move.currency_id
+            lines.append(
+                {
+                    "move": move,
+                    "interest": format_amount(self.env, interest, currency),
+                    "fee": format_amount(self.env, fee, currency),
+                }
+            )
+            due = totals.setdefault(currency, [0.0, 0.0, 0.0])
+            due[0] += move.dunning_amount_due
+            due[1] += interest
+            due[2] += fee
+        if not lines:
+            return Markup("")
+        first = lines[0]["move"]
+        company = first.company_id
+        country = company.account_fiscal_country_id or company.country_id
+        debtor = first.commercial_partner_id.dunning_debtor_type or "consumer"
+        day = first.dunning_reminder_date
+        rate = self.env["account.dunning.legal.rate"]._valid(country, debtor, day)
+        return self.env["ir.qweb"]._render(
+            "account_dunning_plans.mail_dunning_claim",
+            {
+                "lines": lines,
+                "totals": [
+                    {
+                        "currency": currency,
+                        "total": format_amount(self.env, sum(amounts), currency),
+                    }
+                    for currency, amounts in sorted(totals.items(), key=lambda i: i[0].name)
+                ],
+                "rate": rate,
+                "rate_label": formatLang(self.env, rate.rate, digits=2) if rate else "",
+                "basis": legal_basis(self.env, country.code),
+                "day": format_date(self.env, day),
+            },
+        )
 
     @api.model
     def _greeting(self, contact, company):

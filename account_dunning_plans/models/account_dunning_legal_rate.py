@@ -51,3 +51,15 @@ class AccountDunningLegalRate(models.Model):
             [("country_id", "=", country.id), ("debtor_type", "=", debtor_type)]
         )
         return [(rate.date_from, rate.rate) for rate in rates]
+
+    @api.model
+    def _valid(self, country, debtor_type, day):
+        """The rate of ``country`` for ``debtor_type`` valid on ``day`` (empty: none)."""
+        return self.sudo().search(
+            [
+                ("country_id", "=", country.id),
+                ("debtor_type", "=", debtor_type),
+                ("date_from", "<=", day),
+            ],
+            limit=1,
+        )

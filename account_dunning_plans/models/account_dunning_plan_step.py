@@ -67,9 +67,9 @@ class AccountDunningPlanStep(models.Model):
     )
     charge_fee = fields.Boolean(
         string="Claim recovery costs",
-        help="This step claims the recovery costs the law allows (France and Germany: "
-        "40 per invoice; the Netherlands: the WIK scale; Belgium: the amount set in the "
-        "settings). Businesses only.",
+        help="This step claims the recovery costs the law allows (France, Belgium and "
+        "Germany: 40 per invoice, in Belgium plus the other costs set in the settings; "
+        "the Netherlands: the WIK scale). Businesses only.",
     )
     fee_posting = fields.Selection(
         [

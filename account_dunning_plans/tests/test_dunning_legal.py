@@ -84,3 +84,57 @@ class TestDunningLegal(DunningCommon):
             # 9.99 (60 days) + 4.83 (29 days).
             self.assertAlmostEqual(invoice.dunning_interest_amount, 14.82)
             self.assertAlmostEqual(invoice.dunning_fee_amount, 40.0)
+
+    def test_the_step_that_claims_puts_it_in_the_mail(self):
+        """From the step that claims them on, the mail lists each invoice's interest and
+        costs, the total now due, the rate and the law; before it, nothing."""
+        self.plan.step_ids[2].write({"charge_interest": True, "charge_fee": True})
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        self.run_job(date(2026, 2, 15))  # step 2 ("first"): claims nothing
+        first = self.mails_of(invoice)[-1]
+        self.assertNotIn("Late interest", first.body_html)
+        self.run_job(date(2026, 3, 7))  # step 3 ("second", 30 days): claims both
+        second = self.mails_of(invoice)[-1]
+        body = second.body_html
+        # 1,000 x 12.15 % x 30 / 365 = 9.986 -> 9.99; 40; 1,000 + 9.99 + 40.
+        for text in ("Late interest", "9.99", "40.00", "1,049.99", "12.15", "L441-10"):
+            self.assertIn(text, body)
+        # The chatter copy holds it too.
+        self.assertIn("1,049.99", second.mail_message_id.body)
+
+    def test_the_letter_claims_it_too(self):
+        self.plan.step_ids[2].write({"charge_interest": True, "charge_fee": True})
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        action = self.env["account.dunning.action"].create(
+            {
+                "company_id": self.company.id,
+                "plan_id": self.plan.id,
+                "step_id": self.plan.step_ids[2].id,
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, invoice.ids)],
+                "level": 3,
+                "channel": "letter",
+                "date": date(2026, 3, 7),
+            }
+        )
+        block = self.env["account.dunning.delivery"]._letter_claim(action)
+        self.assertIn("9.99", block)
+        self.assertIn("1,049.99", block)
+        action.level = 2  # before the step that claims
+        self.assertFalse(self.env["account.dunning.delivery"]._letter_claim(action))
+
+    def test_in_the_customers_language(self):
+        """French customer, French law: the claim reads as French, with French amounts."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        self.plan.step_ids[2].write({"charge_interest": True, "charge_fee": True})
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        self.run_job(date(2026, 2, 15))
+        self.run_job(date(2026, 3, 7))
+        body = self.mails_of(invoice)[-1].body_html
+        for text in ("Intérêts de retard", "9,99", "1\xa0049,99", "12,15", "Code de commerce"):
+            self.assertIn(text, body)
+        self.assertIn("taux de refinancement principal de la BCE 2,15", body)

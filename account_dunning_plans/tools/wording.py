@@ -51,3 +51,14 @@ def labels(env):
         dict(env["account.move"]._fields["dunning_reason"]._description_selection(env)),
         dict(env["account.dunning.plan.step"]._fields["channel"]._description_selection(env)),
     )
+
+
+def legal_basis(env, country_code):
+    """The law a claim of late interest and recovery costs rests on, in ``env``'s
+    language, for the creditor's country (None for a country without one here)."""
+    return {
+        "FR": env._("article L441-10 of the French Commercial Code"),
+        "BE": env._("Belgian law of 2 August 2002 on late payment in commercial transactions"),
+        "NL": env._("articles 6:96 and 6:119a of the Dutch Civil Code"),
+        "DE": env._("sections 286 and 288 of the German Civil Code (BGB)"),
+    }.get(country_code)

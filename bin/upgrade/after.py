@@ -45,6 +45,12 @@ check(
     statement.email_layout_xmlid == "account_dunning_plans.mail_layout_dunning",
     "the statement has the dunning layout",
 )
+for lang in ("en_US", "fr_FR"):
+    for template in (first, statement):
+        check(
+            "dunning_mail_value('claim')" in template.with_context(lang=lang).body_html,
+            f"{template.name} shows what the law lets claim ({lang})",
+        )
 
 Move = env["account.move"]  # noqa: F821
 names = {
