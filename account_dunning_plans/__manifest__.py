@@ -19,6 +19,7 @@
         "data/account_dunning_plan_data.xml",
         "data/account_dunning_dispute_reason_data.xml",
         "data/account_dunning_legal_rate_data.xml",
+        "data/account_dunning_fee_data.xml",
         "data/ir_cron_data.xml",
         "views/account_dunning_plan_views.xml",
         "wizards/account_dunning_plan_assign_views.xml",

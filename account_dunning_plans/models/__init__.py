@@ -26,3 +26,4 @@ from . import mail_template
 from . import account_dunning_analysis
 from . import mail_message
 from . import account_dunning_legal_rate
+from . import account_dunning_fee

@@ -57,6 +57,13 @@ class AccountDunningAction(models.Model):
     mail_retry_at = fields.Datetime(
         copy=False, readonly=True, help="When its mail goes back to the queue."
     )
+    fee_move_id = fields.Many2one(
+        "account.move",
+        string="Recovery costs invoice",
+        readonly=True,
+        copy=False,
+        help="The invoice of the recovery costs this reminder claimed.",
+    )
     previous_levels = fields.Json(
         copy=False,
         help="Per invoice, its level, the plan it counts in and its last reminder before "
@@ -119,6 +126,7 @@ class AccountDunningAction(models.Model):
         todos.write({"state": "done", "user_id": self.env.uid, "date": today})
         for action in todos:
             action._reach_level(today)
+        self.env["account.dunning.fee"]._post_fees(todos)
         self.env["account.dunning.run"]._refresh_status(todos.move_ids)
         if activities and not self.env.context.get("dunning_from_activity"):
             activities.sudo().with_context(dunning_from_action=True).action_feedback(

@@ -466,6 +466,7 @@ class AccountDunningDelivery(models.AbstractModel):
                 "dunning_reason": r.SEND_FAILED,
             }
         action.move_ids._dunning_write(move_vals)
+        self.env["account.dunning.fee"]._reverse_fees(action)
         step = action.step_id
         customer = action.partner_id
         record = customer if action.plan_id.scope == "customer" else action.move_ids[:1]

@@ -102,7 +102,8 @@ class AccountDunningDispatch(models.AbstractModel):
         self.env["account.dunning.delivery"]._complete_mails(sent, origin, attach=composed is None)
         self._log_on_invoices(sent, composed)
         if action_vals:
-            self.env["account.dunning.action"].sudo().create(action_vals)
+            actions = self.env["account.dunning.action"].sudo().create(action_vals)
+            self.env["account.dunning.fee"]._post_fees(actions)
         self.env["account.move"]._dunning_write(move_vals)
 
     @api.model

@@ -302,7 +302,12 @@ class AccountDunningFacts(models.AbstractModel):
         zero = (0.0, 0.0)
         for move in moves:
             claims[move.id] = zero
-            if move.move_type != "out_invoice" or move.state != "posted" or not move.id:
+            if (
+                move.move_type != "out_invoice"
+                or move.state != "posted"
+                or not move.id
+                or move.dunning_is_fee  # no costs nor interest on costs
+            ):
                 continue
             company = move.company_id
             today = day or company._dunning_today()

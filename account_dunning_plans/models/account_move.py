@@ -122,6 +122,23 @@ class AccountMove(models.Model):
         help="Recovery costs the law allows to claim for this invoice (France, Belgium, "
         "Germany: 40; the Netherlands: the WIK scale; businesses only).",
     )
+    dunning_fee_move_ids = fields.Many2many(
+        "account.move",
+        "account_move_dunning_fee_rel",
+        "move_id",
+        "fee_move_id",
+        string="Recovery cost invoices",
+        copy=False,
+        readonly=True,
+        help="The invoices of the recovery costs a reminder of this invoice claimed.",
+    )
+    dunning_is_fee = fields.Boolean(
+        string="Recovery costs invoice",
+        copy=False,
+        readonly=True,
+        help="Posted by a reminder for the recovery costs of other invoices: claims none "
+        "itself.",
+    )
     dunning_payment_url = fields.Char(compute="_compute_dunning_payment_url")
     dunning_explanation = fields.Html(
         string="Why",

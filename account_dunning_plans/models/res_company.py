@@ -78,6 +78,12 @@ class ResCompany(models.Model):
         "with no fixed amount: what a step claiming recovery costs adds for a Belgian "
         "business debtor.",
     )
+    dunning_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Recovery costs product",
+        help="The product (and so the income account) of the recovery cost invoices "
+        "that steps post. Empty: the shipped 'Recovery costs' product.",
+    )
     dunning_min_amount = fields.Monetary(
         string="Minimum amount due",
         currency_field="currency_id",

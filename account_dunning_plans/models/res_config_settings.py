@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_reminder_interval", readonly=False
     )
     dunning_min_amount = fields.Monetary(related="company_id.dunning_min_amount", readonly=False)
+    dunning_fee_product_id = fields.Many2one(
+        related="company_id.dunning_fee_product_id", readonly=False
+    )
     dunning_reasonable_fee = fields.Monetary(
         related="company_id.dunning_reasonable_fee", readonly=False
     )

@@ -138,3 +138,49 @@ class TestDunningLegal(DunningCommon):
         for text in ("Intérêts de retard", "9,99", "1\xa0049,99", "12,15", "Code de commerce"):
             self.assertIn(text, body)
         self.assertIn("taux de refinancement principal de la BCE 2,15", body)
+
+    # == Recovery costs posted as invoices ==
+    def test_fee_invoice_once_per_invoice_and_reversed_if_undelivered(self):
+        """A step posting its recovery costs: a fee invoice of 40 without tax, linked to
+        the reminded invoice, claiming nothing itself; a later step posting costs too
+        does not charge that invoice twice; an undelivered reminder reverses it."""
+        for step in self.plan.step_ids[1:3]:
+            step.write({"charge_fee": True, "fee_posting": "invoice"})
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        self.run_job(date(2026, 2, 15))
+        fee = invoice.dunning_fee_move_ids
+        self.assertEqual(len(fee), 1)
+        self.assertRecordValues(
+            fee,
+            [
+                {
+                    "move_type": "out_invoice",
+                    "state": "posted",
+                    "partner_id": self.customer.id,
+                    "amount_total": 40.0,
+                    "amount_tax": 0.0,
+                    "dunning_is_fee": True,
+                    "invoice_date": date(2026, 2, 15),
+                }
+            ],
+        )
+        self.assertIn(invoice.name, fee.invoice_line_ids.name)
+        action = invoice.dunning_action_ids
+        self.assertEqual(action.fee_move_id, fee)
+        with freeze_time("2026-03-07"):
+            fee.invalidate_recordset(["dunning_fee_amount", "dunning_interest_amount"])
+            self.assertEqual((fee.dunning_fee_amount, fee.dunning_interest_amount), (0.0, 0.0))
+        self.run_job(date(2026, 3, 7))  # the next step claims costs again: not twice
+        self.assertEqual(invoice.dunning_fee_move_ids, fee)
+        # The first reminder's mail failed for good: its fee is reversed.
+        action.mail_id.write({"state": "exception", "failure_reason": "550 no such user"})
+        self.env["account.dunning.delivery"]._give_up(action)
+        self.assertEqual(action.state, "failed")
+        self.assertEqual(fee.payment_state, "reversed")
+
+    def test_mentioned_only_posts_nothing(self):
+        self.plan.step_ids[1].write({"charge_fee": True, "fee_posting": "mention"})
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        self.run_job(date(2026, 2, 15))
+        self.assertFalse(invoice.dunning_fee_move_ids)
+        self.assertIn("40.00", self.mails_of(invoice)[-1].body_html)
