@@ -198,3 +198,71 @@ class TestDunningSendUi(DunningCommon, AccountTestInvoicingHttpCommon):
         action = invoice.dunning_action_ids
         self.assertEqual((action.state, action.origin, action.level), ("done", "manual", 2))
         self.assertIn("reminder for invoice", action.mail_message_id.subject)
+
+
+SEND_THE_STATEMENT = """
+const until = (check, then, what) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+        const found = check();
+        if (found) {
+            clearInterval(timer);
+            then(found);
+        } else if (Date.now() - started > 20000) {
+            clearInterval(timer);
+            console.error('timed out waiting for ' + what + ': '
+                + (document.querySelector('.modal') || document.body).textContent.slice(0, 300));
+        }
+    }, 250);
+};
+until(() => [...document.querySelectorAll('.o_data_row')]
+    .find((row) => row.textContent.includes('Gamma Group')), (row) => {
+    row.querySelector('td.o_data_cell').click();
+    until(() => document.querySelector('button[name=action_dunning_send_statement]'), (button) => {
+        button.click();
+        until(() => {
+            const subject = document.querySelector('.modal div[name=subject] input');
+            return subject && subject.value.includes('overdue invoices') && subject;
+        }, () => {
+            const body = document.querySelector('.modal div[name=body]').textContent;
+            if (!body.includes('INV/2026/00001') || !body.includes('INV/2026/00002')) {
+                console.error('the statement does not list both invoices: ' + body.slice(0, 300));
+                return;
+            }
+            document.querySelector('.modal button.o_mail_send').click();
+            until(() => !document.querySelector('.modal'), () => console.log('test successful'),
+                'the composer to close');
+        }, 'the statement in the composer');
+    }, 'the Send by e-mail button of the statement');
+}, "the customer's line in Customers to chase");
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestDunningStatementUi(DunningCommon, AccountTestInvoicingHttpCommon):
+    def test_send_the_statement_from_customers_to_chase(self):
+        """Customers to chase ▸ the customer's statement ▸ Send by e-mail: the composer
+        shows the customer-level statement of both invoices; Send records it."""
+        plan = self.create_plan(
+            [(10, "customer"), (30, "customer")], name="Grouped", scope="customer"
+        )
+        grouped = self.env["res.partner"].create(
+            {"name": "Gamma Group", "email": "gamma@example.com", "lang": "en_US"}
+        )
+        grouped.write({"dunning_plan_mode": "custom", "dunning_plan_id": plan.id})
+        invoices = self.create_invoice(
+            date(2026, 2, 1), date(2026, 3, 1), partner=grouped
+        ) | self.create_invoice(date(2026, 2, 5), date(2026, 3, 5), partner=grouped)
+        self.env["account.dunning.run"]._refresh_status(invoices)
+        with freeze_time("2026-03-16"):
+            self.env["account.dunning.run"]._refresh_status(invoices)
+            self.browser_js(
+                "/odoo/action-account_dunning_plans.account_dunning_customer_action",
+                SEND_THE_STATEMENT,
+                ready="!!document.querySelector('.o_list_view')",
+                login=self.env.user.login,
+                timeout=120,
+            )
+        action = self.env["account.dunning.action"].search([("partner_id", "=", grouped.id)])
+        self.assertEqual((action.state, action.origin, action.plan_id), ("done", "manual", plan))
+        self.assertEqual(action.move_ids, invoices)
