@@ -45,6 +45,9 @@
     ],
     "demo": ["demo/account_dunning_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "account_dunning_plans/static/src/js/**/*",
+        ],
         "web.assets_tests": [
             "account_dunning_plans/static/tests/tours/**/*",
         ],

@@ -27,8 +27,9 @@ class AccountDunningLetter(models.AbstractModel):
         posted as a note, with its file, in the chatter of its invoice (an
         invoice-level action) or of its customer.
 
-        Returns the download of all letters in one PDF, or the report action over
-        ``actions`` when the report renders HTML (test mode).
+        Returns the download of all letters in one PDF (a client action that then
+        reloads the list), or the report action over ``actions`` when the report
+        renders HTML (test mode).
         """
         letters = actions.filtered(
             lambda action: action.channel == "letter" and action.state in ("todo", "done")
@@ -62,10 +63,11 @@ class AccountDunningLetter(models.AbstractModel):
                     "res_id": letters[0].id,
                 }
             )
+        # Downloaded, then the list that printed them reloads (static/src/js).
         return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
+            "type": "ir.actions.client",
+            "tag": "account_dunning_plans.download_letters",
+            "params": {"url": f"/web/content/{attachment.id}?download=true"},
         }
 
     @api.model

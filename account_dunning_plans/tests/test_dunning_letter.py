@@ -328,10 +328,11 @@ class TestDunningLetterPdf(LetterCommon, AccountTestInvoicingHttpCommon):
 
     def download(self, result):
         """The attachment a print action downloads."""
-        self.assertEqual(result["type"], "ir.actions.act_url")
-        self.assertEqual(result["target"], "self")
-        match = re.fullmatch(r"/web/content/(\d+)\?download=true", result["url"])
-        self.assertTrue(match, result["url"])
+        self.assertEqual(result["type"], "ir.actions.client")
+        self.assertEqual(result["tag"], "account_dunning_plans.download_letters")
+        url = result["params"]["url"]
+        match = re.fullmatch(r"/web/content/(\d+)\?download=true", url)
+        self.assertTrue(match, url)
         return self.env["ir.attachment"].browse(int(match.group(1)))
 
     def test_letter_pdf_in_french(self):

@@ -266,3 +266,31 @@ class TestDunningStatementUi(DunningCommon, AccountTestInvoicingHttpCommon):
         action = self.env["account.dunning.action"].search([("partner_id", "=", grouped.id)])
         self.assertEqual((action.state, action.origin, action.plan_id), ("done", "manual", plan))
         self.assertEqual(action.move_ids, invoices)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningDownloadLettersUi(DunningCommon, AccountTestInvoicingHttpCommon):
+    def test_print_letters_downloads_then_reloads(self):
+        """The client action "Print letters" returns downloads the PDF, then closes as a
+        dialog does: the list that printed the letters reloads (its onClose runs)."""
+        attachment = self.env["ir.attachment"].create(
+            {"name": "letters.pdf", "raw": b"%PDF-1.4 letters", "mimetype": "application/pdf"}
+        )
+        code = f"""
+        const action = odoo.__WOWL_DEBUG__.root.env.services.action;
+        action.doAction(
+            {{
+                type: 'ir.actions.client',
+                tag: 'account_dunning_plans.download_letters',
+                params: {{url: '/web/content/{attachment.id}?download=true'}},
+            }},
+            {{onClose: () => console.log('test successful')}},
+        ).catch((error) => console.error('download failed: ' + error));
+        """
+        self.browser_js(
+            "/odoo/action-account_dunning_plans.account_dunning_action_action_todo",
+            code,
+            ready="!!document.querySelector('.o_action_manager .o_view_controller')",
+            login=self.env.user.login,
+            timeout=60,
+        )
