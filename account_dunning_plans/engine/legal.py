@@ -119,7 +119,89 @@ def late_interest(principal, first_day, last_day, rates) -> Decimal:
 INTEREST_DELAY = {"FR": 0, "BE": 0, "NL": 0, "DE": 30}
 
 
-def statutory_claim(country, debtor_type, principal, due_date, today, rates, fee=None):
+# Belgium, consumers: Code de droit économique, livre XIX (loi du 4 mai 2023), art. XIX.4:
+# what a creditor may claim for a late payment beyond the principal (and the interest)
+# is capped by the balance still due: 20 euros up to 150; 30 euros + 10 % of the part
+# from 150.01 to 500; 65 euros + 5 % of the part above 500; 2,000 euros at most.
+BE_CONSUMER_SLICES = (
+    (Decimal("150"), Decimal("500"), Decimal("30"), Decimal("0.10")),
+    (Decimal("500"), None, Decimal("65"), Decimal("0.05")),
+)
+BE_CONSUMER_SMALL = Decimal("20")
+BE_CONSUMER_MAXIMUM = Decimal("2000")
+
+
+def be_consumer_damages(balance) -> Decimal:
+    """The most a Belgian creditor may claim from a consumer for a late payment of
+    ``balance`` (art. XIX.4 above), when its terms hold a penalty clause. Nothing on
+    nothing owed."""
+    balance = Decimal(str(balance))
+    if balance <= 0:
+        return Decimal("0.00")
+    if balance <= BE_CONSUMER_SLICES[0][0]:
+        damages = BE_CONSUMER_SMALL
+    else:
+        damages = Decimal("0")
+        for start, end, base, rate in BE_CONSUMER_SLICES:
+            if balance > start and (end is None or balance <= end):
+                damages = base + (balance - start) * rate
+    return min(damages, BE_CONSUMER_MAXIMUM).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# A consumer owes nothing for being late until a formal notice reached them and its
+# period ran out. The notice is a step of the plan (``formal_notice``), sent by e-mail
+# or by post ("letter"); a letter is taken as received on the 3rd working day after it
+# was sent, an e-mail the day after (the later, never the earlier, day the law allows):
+# - Belgium: Code de droit économique, art. XIX.2, § 1: the first reminder is free and
+#   gives 14 calendar days, from the 3rd working day after a letter is sent, or from
+#   the day after an e-mail; costs, damages and interest only after them.
+# - Netherlands: BW 6:96 lid 6: collection costs only after a reminder giving 14 days
+#   from the day after it is received (the "14-dagenbrief"); statutory interest (BW
+#   6:119) from the default, which that reminder creates once its term ran out.
+# - France: Code civil, art. 1231-6: interest at the legal rate from the formal notice
+#   (mise en demeure); recovery costs without an enforceable title stay with the
+#   creditor (Code des procédures civiles d'exécution, art. L111-8): none.
+# - Germany: BGB § 286 Absatz 1: default from the reminder (Mahnung); § 288 Absatz 1:
+#   interest 5 points above the base rate; no flat costs against a consumer (§ 288
+#   Absatz 5 is for businesses only).
+CONSUMER_NOTICE_DAYS = {"BE": 14, "NL": 14, "FR": 0, "DE": 0}
+
+
+def notice_received(notice_day, channel):
+    """The day a formal notice sent on ``notice_day`` by ``channel`` is taken as
+    received: the next day for an e-mail, the 3rd working day (Monday to Friday) after
+    it was sent for a letter."""
+    if channel != "letter":
+        return notice_day + timedelta(days=1)
+    day, working = notice_day, 0
+    while working < 3:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            working += 1
+    return day
+
+
+def consumer_claim_start(country, notice_day, channel):
+    """The first day a consumer of ``country`` owes interest (and, where the law has
+    them, recovery costs) after a formal notice sent on ``notice_day`` by ``channel``;
+    None for a country without these rules here, or without notice."""
+    country = (country or "").upper()
+    if notice_day is None or country not in CONSUMER_NOTICE_DAYS:
+        return None
+    return notice_received(notice_day, channel) + timedelta(days=CONSUMER_NOTICE_DAYS[country])
+
+
+def statutory_claim(
+    country,
+    debtor_type,
+    principal,
+    due_date,
+    today,
+    rates,
+    fee=None,
+    notice=None,
+    penalty_clause=False,
+):
     """``(interest, recovery costs)`` the law of ``country`` lets a creditor claim on
     ``today`` from a ``debtor_type`` debtor ("business" or "consumer") late with
     ``principal`` since ``due_date``: interest at the statutory ``rates`` (see
@@ -128,15 +210,19 @@ def statutory_claim(country, debtor_type, principal, due_date, today, rates, fee
     scale (the Netherlands); in Belgium, ``fee`` is added: the "reasonable"
     compensation for the other costs, which the creditor sets (None: nothing).
 
-    Against a consumer, nothing: each country first asks for a formal notice (mise en
-    demeure, 14-dagenbrief, Mahnung, the free first reminder of Book XIX of the Belgian
-    Code of Economic Law) and its waiting period, which a plan must hold before any
-    step charging costs. A country outside these four: nothing.
+    Against a consumer, nothing before a formal notice (``notice``: the day it was
+    sent and its channel) and its period (:func:`consumer_claim_start`); then interest
+    at the consumers' ``rates`` from that day, and the costs the law gives: the WIK
+    scale in the Netherlands, the Book XIX maximum in Belgium if the creditor's terms
+    hold a penalty clause (``penalty_clause``), none in France and Germany. A country
+    outside these four: nothing.
     """
     nothing = (Decimal("0.00"), Decimal("0.00"))
     country = (country or "").upper()
-    if debtor_type != "business" or country not in INTEREST_DELAY:
+    if country not in INTEREST_DELAY:
         return nothing
+    if debtor_type != "business":
+        return _consumer_claim(country, principal, today, rates, notice, penalty_clause)
     principal = Decimal(str(principal))
     if principal <= 0:
         return nothing
@@ -151,3 +237,41 @@ def statutory_claim(country, debtor_type, principal, due_date, today, rates, fee
     if country == "BE" and fee:
         costs += max(Decimal(str(fee)), Decimal("0")).quantize(CENT, rounding=ROUND_HALF_UP)
     return interest, costs
+
+
+def _consumer_claim(country, principal, today, rates, notice, penalty_clause):
+    """:func:`statutory_claim` against a consumer."""
+    principal = Decimal(str(principal))
+    start = consumer_claim_start(country, *(notice or (None, None)))
+    if principal <= 0 or start is None or today < start:
+        return Decimal("0.00"), Decimal("0.00")
+    interest = late_interest(principal, start, today, rates)
+    costs = Decimal("0.00")
+    if country == "NL":
+        costs = wik_collection_costs(principal)
+    elif country == "BE" and penalty_clause:
+        costs = be_consumer_damages(principal)
+    return interest, costs
+
+
+# The longest wait after a formal notice here: a letter taken as received on the 3rd
+# working day after it is sent (at most 5 calendar days), then 14 days (Belgium, the
+# Netherlands). A plan for consumers leaves at least this between its first formal
+# notice and any step that claims interest or costs.
+CONSUMER_GATE_DAYS = 19
+
+
+def consumer_gate_error(steps):
+    """The index of the first of ``steps`` that would claim from a consumer before the
+    law allows it, or None. ``steps``: ``(day, claims, formal_notice)`` in the plan's
+    order, ``day`` the step's theoretical day in days after the due date, ``claims``
+    whether it claims interest or costs. A step claiming is lawful only at least
+    :data:`CONSUMER_GATE_DAYS` after an earlier formal notice (a notice itself is
+    free)."""
+    notice_day = None
+    for index, (day, claims, formal_notice) in enumerate(steps):
+        if claims and (notice_day is None or day < notice_day + CONSUMER_GATE_DAYS):
+            return index
+        if formal_notice and notice_day is None:
+            notice_day = day
+    return None

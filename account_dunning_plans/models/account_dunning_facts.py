@@ -299,6 +299,7 @@ class AccountDunningFacts(models.AbstractModel):
         rates = {}
         claims = {}
         terms = self._receivable_terms(moves)
+        notices = self._formal_notices(moves)
         zero = (0.0, 0.0)
         for move in moves:
             claims[move.id] = zero
@@ -323,8 +324,19 @@ class AccountDunningFacts(models.AbstractModel):
             ]
             if not overdue:
                 continue
+            notice = notices.get(move.id)
+            clause = company.dunning_consumer_penalty_clause
             interest = sum(
-                statutory_claim(country.code, debtor, amount, due, today, rates[country, debtor])[0]
+                statutory_claim(
+                    country.code,
+                    debtor,
+                    amount,
+                    due,
+                    today,
+                    rates[country, debtor],
+                    notice=notice,
+                    penalty_clause=clause,
+                )[0]
                 for due, amount in overdue
             )
             reasonable = company.currency_id._convert(
@@ -334,12 +346,46 @@ class AccountDunningFacts(models.AbstractModel):
             total = sum(amount for _due, amount in overdue)
             # The law's amounts are in euros: the principal goes in in euros.
             principal = move.currency_id._convert(total, euro, company, today)
-            fee = statutory_claim(country.code, debtor, principal, oldest, today, [], reasonable)[1]
+            fee = statutory_claim(
+                country.code,
+                debtor,
+                principal,
+                oldest,
+                today,
+                [],
+                reasonable,
+                notice=notice,
+                penalty_clause=clause,
+            )[1]
             claims[move.id] = (
                 float(interest),
                 euro._convert(float(fee), move.currency_id, company, today),
             )
         return claims
+
+    @api.model
+    def _formal_notices(self, moves):
+        """``{move id: (day, channel)}``: the first formal notice each of ``moves`` got
+        (a done action of a step marked as such; a to-do done by hand counts as a
+        letter)."""
+        notices = {}
+        actions = (
+            self.env["account.dunning.action"]
+            .sudo()
+            .search(
+                [
+                    ("move_ids", "in", moves.ids),
+                    ("state", "=", "done"),
+                    ("step_id.formal_notice", "=", True),
+                ],
+                order="date, id",
+            )
+        )
+        for action in actions:
+            channel = "email" if action.channel == "email" else "letter"
+            for move_id in action.move_ids.ids:
+                notices.setdefault(move_id, (action.date, channel))
+        return notices
 
     @api.model
     def _receivable_terms(self, moves):

@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from ..engine import Invoice, step_dates
+from ..engine.legal import CONSUMER_GATE_DAYS, consumer_gate_error
 from ..tools.notify import warning
 from .res_company import REPLY_TO_TYPES, SENDER_TYPES, check_sender, check_window
 
@@ -39,6 +42,15 @@ class AccountDunningPlan(models.Model):
         default="invoice",
         help="Invoice-level plans follow each invoice on its own; customer-level plans "
         "group a customer's overdue invoices in one communication.",
+    )
+    debtor_type = fields.Selection(
+        [("any", "Businesses and consumers"), ("business", "Businesses only")],
+        string="For",
+        required=True,
+        default="any",
+        help="A plan that may remind consumers must send a formal notice (a step marked "
+        "so) and wait the period the law gives before any step that claims interest or "
+        "recovery costs. A plan for businesses only may claim them from any step.",
     )
     logic = fields.Selection(
         [("standard", "Standard"), ("contextual", "Contextual")],
@@ -169,6 +181,41 @@ class AccountDunningPlan(models.Model):
     @api.constrains("scope")
     def _check_scope_templates(self):
         self.step_ids._check_mail_template()
+
+    @api.constrains("debtor_type")
+    def _check_consumer_gate(self):
+        """A plan that may remind consumers claims nothing before its formal notice and
+        the period after it (:func:`..engine.legal.consumer_gate_error`)."""
+        Policy = self.env["account.dunning.policy"]
+        due = date(2026, 1, 31)
+        invoice = Invoice(due_date=due, invoice_date=due - timedelta(days=30), amount_residual=1.0)
+        for plan in self.filtered(lambda plan: plan.debtor_type == "any"):
+            steps = plan.step_ids.filtered(lambda step: not step.broken_promise)
+            days = step_dates(Policy._plan(plan), invoice)
+            normal = [
+                day
+                for day, step in zip(days, plan.step_ids, strict=True)
+                if not step.broken_promise
+            ]
+            index = consumer_gate_error(
+                [
+                    ((day - due).days, step.charge_fee or step.charge_interest, step.formal_notice)
+                    for day, step in zip(normal, steps, strict=True)
+                ]
+            )
+            if index is not None:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s may remind consumers, but its step %(step)s claims "
+                        "interest or recovery costs before the law allows it: a consumer "
+                        "first gets a formal notice (a step marked so), then at least "
+                        "%(days)s days to pay. Move the claim later, add a formal notice "
+                        "before it, or set the plan for businesses only.",
+                        plan=plan.name,
+                        step=steps[index].name,
+                        days=CONSUMER_GATE_DAYS,
+                    )
+                )
 
     @api.constrains("min_contact_delay")
     def _check_min_contact_delay(self):

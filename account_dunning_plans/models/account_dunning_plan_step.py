@@ -60,6 +60,12 @@ class AccountDunningPlanStep(models.Model):
         help="A template for invoices paid by a given payment method (e.g. direct debit); "
         "the step's template otherwise.",
     )
+    formal_notice = fields.Boolean(
+        help="This step is the formal notice the law asks before a consumer can be charged "
+        "anything: mise en demeure (France), 14-dagenbrief (the Netherlands), Mahnung "
+        "(Germany), the free first reminder (Belgium). Its text must give what the law of "
+        "the customer's country requires (amount, costs to come, the 14 days).",
+    )
     charge_interest = fields.Boolean(
         string="Claim late interest",
         help="From this step on, the mail and the letter claim the statutory late interest "
@@ -122,6 +128,7 @@ class AccountDunningPlanStep(models.Model):
     )
 
     # == Compute methods ==
+
     @api.depends("plan_id.scope")
     def _compute_template_model(self):
         for step in self:
@@ -130,6 +137,12 @@ class AccountDunningPlanStep(models.Model):
             )
 
     # == Constraints ==
+    @api.constrains(
+        "charge_fee", "charge_interest", "formal_notice", "delay", "delay_reference", "sequence"
+    )
+    def _check_consumer_gate(self):
+        self.plan_id._check_consumer_gate()
+
     @api.constrains("channel", "mail_template_id", "plan_id")
     def _check_mail_template(self):
         for step in self:

@@ -78,6 +78,13 @@ class ResCompany(models.Model):
         "with no fixed amount: what a step claiming recovery costs adds for a Belgian "
         "business debtor.",
     )
+    dunning_consumer_penalty_clause = fields.Boolean(
+        string="Penalty clause for consumers",
+        help="Your terms of sale to consumers hold a clause on damages for late payment. "
+        "Belgian law (Code of Economic Law, art. XIX.4) then lets a step claim up to its "
+        "scale from a consumer, after the free first reminder and its 14 days; without "
+        "such a clause, nothing is claimed.",
+    )
     dunning_fee_product_id = fields.Many2one(
         "product.product",
         string="Recovery costs product",

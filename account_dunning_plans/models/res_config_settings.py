@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_reminder_interval", readonly=False
     )
     dunning_min_amount = fields.Monetary(related="company_id.dunning_min_amount", readonly=False)
+    dunning_consumer_penalty_clause = fields.Boolean(
+        related="company_id.dunning_consumer_penalty_clause", readonly=False
+    )
     dunning_fee_product_id = fields.Many2one(
         related="company_id.dunning_fee_product_id", readonly=False
     )

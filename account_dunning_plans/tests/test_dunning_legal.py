@@ -4,6 +4,7 @@ rates, and the invoice's late interest and recovery costs as of a day."""
 
 from datetime import date
 
+from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time, tagged
 
 from .common import DunningCommon
@@ -18,6 +19,8 @@ class TestDunningLegal(DunningCommon):
         cls.company.write({"country_id": cls.france.id, "account_fiscal_country_id": cls.france.id})
         # The shipped rates: ECB 2.15 % + 10 points from 1 July 2025 and 1 January 2026.
         cls.customer.write({"is_company": True})
+        # Claims from its second step on, without formal notice: for businesses only.
+        cls.plan.debtor_type = "business"
 
     def test_debtor_type_by_default_and_for_contacts(self):
         Partner = self.env["res.partner"]
@@ -184,3 +187,45 @@ class TestDunningLegal(DunningCommon):
         self.run_job(date(2026, 2, 15))
         self.assertFalse(invoice.dunning_fee_move_ids)
         self.assertIn("40.00", self.mails_of(invoice)[-1].body_html)
+
+    # == Consumers ==
+    def test_a_plan_for_consumers_waits_for_its_formal_notice(self):
+        plan = self.create_plan([(10, "first"), (30, "second"), (60, "final")], name="Consumers")
+        first, second, final = plan.step_ids
+        with self.assertRaisesRegex(ValidationError, "before the law allows it"):
+            second.charge_interest = True
+        first.formal_notice = True
+        with self.assertRaisesRegex(ValidationError, "before the law allows it"):
+            second.write({"delay": 28, "charge_fee": True})  # 18 days after the notice
+        second.write({"delay": 29, "charge_fee": True})  # 19 days: lawful
+        final.charge_interest = True
+        # For businesses only, any step may claim.
+        other = self.create_plan([(10, "first")], name="B2B", debtor_type="business")
+        other.step_ids.charge_fee = True
+        with self.assertRaisesRegex(ValidationError, "before the law allows it"):
+            other.debtor_type = "any"
+
+    def test_a_consumer_owes_interest_from_the_formal_notice(self):
+        """France, a consumer: nothing until the mise en demeure; then interest at the
+        legal rate for individuals (6.67 % in 2026) from its receipt, and no costs."""
+        person = self.env["res.partner"].create(
+            {"name": "Jean Dupont", "email": "jean@example.com", "lang": "en_US"}
+        )
+        self.assertEqual(person.dunning_debtor_type, "consumer")
+        plan = self.create_plan(
+            [(10, "first", {"formal_notice": True}), (40, "second", {"charge_interest": True})],
+            name="Consumers",
+        )
+        invoice = self.create_invoice(
+            date(2026, 1, 5), date(2026, 2, 5), 1000.0, partner=person, dunning_plan_id=plan.id
+        )
+        with freeze_time("2026-02-14"):
+            invoice.invalidate_recordset(["dunning_interest_amount"])
+            self.assertEqual(invoice.dunning_interest_amount, 0.0)
+        self.run_job(date(2026, 2, 16))  # the formal notice, by e-mail (a Monday)
+        self.assertTrue(invoice.dunning_action_ids.step_id.formal_notice)
+        with freeze_time("2026-03-18"):
+            invoice.invalidate_recordset(["dunning_interest_amount", "dunning_fee_amount"])
+            # Received the 17th: 30 days to the 18th of March, 1,000 x 6.67 % x 30 / 365.
+            self.assertAlmostEqual(invoice.dunning_interest_amount, 5.48)
+            self.assertEqual(invoice.dunning_fee_amount, 0.0)

@@ -8,10 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ..engine.legal import (
+    CONSUMER_GATE_DAYS,
     WIK_MAXIMUM,
     WIK_MINIMUM,
+    be_consumer_damages,
+    consumer_claim_start,
+    consumer_gate_error,
     flat_recovery_indemnity,
     late_interest,
+    notice_received,
     statutory_claim,
     wik_collection_costs,
 )
@@ -147,7 +152,7 @@ class TestStatutoryClaim(EngineCase):
         self.assertEqual(self.claim("BE")[1], Decimal("40.00"))
         self.assertEqual(self.claim("BE", fee=15)[1], Decimal("55.00"))
 
-    def test_consumers_and_other_countries_get_nothing_yet(self):
+    def test_consumers_without_formal_notice_and_other_countries_get_nothing(self):
         for country in ("FR", "DE", "NL", "BE"):
             self.assertEqual(self.claim(country, "consumer"), (Decimal("0.00"),) * 2)
         self.assertEqual(self.claim("US"), (Decimal("0.00"),) * 2)
@@ -155,3 +160,95 @@ class TestStatutoryClaim(EngineCase):
     def test_nothing_before_the_due_date_and_on_nothing_owed(self):
         self.assertEqual(self.claim("FR", days=0), (Decimal("0.00"), Decimal("0.00")))
         self.assertEqual(self.claim("FR", principal="0"), (Decimal("0.00"), Decimal("0.00")))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestConsumers(EngineCase):
+    """Consumers: a formal notice first, its period, then what each law gives."""
+
+    MONDAY = date(2026, 3, 2)
+    RATES = [(date(2026, 1, 1), "6.67")]
+
+    def test_notice_received(self):
+        self.assertEqual(notice_received(self.MONDAY, "email"), date(2026, 3, 3))
+        # A letter posted on Thursday: Friday, Monday, Tuesday.
+        self.assertEqual(notice_received(date(2026, 3, 5), "letter"), date(2026, 3, 10))
+
+    def test_belgium_book_xix_scale(self):
+        for balance, damages in (
+            ("100", "20.00"),
+            ("150", "20.00"),
+            ("400", "55.00"),  # the issue's example: 30 + 10 % of 250
+            ("500", "65.00"),
+            ("1000", "90.00"),  # 65 + 5 % of 500
+            ("100000", "2000.00"),  # at most 2,000
+            ("0", "0.00"),
+        ):
+            with self.subTest(balance=balance):
+                self.assertEqual(be_consumer_damages(balance), Decimal(damages))
+
+    def test_belgium_after_the_free_reminder_and_fourteen_days(self):
+        """XIX.2: an e-mail on Monday 2 March: 14 days from Tuesday 3, costs from the
+        17th; 400 due and a penalty clause: 55."""
+        start = consumer_claim_start("BE", self.MONDAY, "email")
+        self.assertEqual(start, date(2026, 3, 17))
+        notice = (self.MONDAY, "email")
+        before = statutory_claim(
+            "BE",
+            "consumer",
+            "400",
+            date(2026, 2, 1),
+            date(2026, 3, 16),
+            [],
+            notice=notice,
+            penalty_clause=True,
+        )
+        self.assertEqual(before, (Decimal("0.00"), Decimal("0.00")))
+        after = statutory_claim(
+            "BE",
+            "consumer",
+            "400",
+            date(2026, 2, 1),
+            date(2026, 3, 17),
+            [],
+            notice=notice,
+            penalty_clause=True,
+        )
+        self.assertEqual(after[1], Decimal("55.00"))
+        without_clause = statutory_claim(
+            "BE", "consumer", "400", date(2026, 2, 1), date(2026, 3, 17), [], notice=notice
+        )
+        self.assertEqual(without_clause[1], Decimal("0.00"))
+
+    def test_netherlands_wik_after_the_fourteen_day_letter(self):
+        # 3,000 owed by a consumer: WIK 425 once the 14 days after receipt ran out.
+        notice = (self.MONDAY, "letter")  # received Thursday 5, costs from the 19th
+        self.assertEqual(consumer_claim_start("NL", *notice), date(2026, 3, 19))
+        claim = statutory_claim(
+            "NL", "consumer", "3000", date(2026, 2, 1), date(2026, 3, 19), [], notice=notice
+        )
+        self.assertEqual(claim[1], Decimal("425.00"))
+
+    def test_france_legal_interest_from_the_notice_and_no_costs(self):
+        # Received Tuesday 3; 31 days to 2 April: 1,000 x 6.67 % x 31 / 365 = 5.6649 -> 5.66.
+        claim = statutory_claim(
+            "FR",
+            "consumer",
+            "1000",
+            date(2026, 2, 1),
+            date(2026, 4, 2),
+            self.RATES,
+            notice=(self.MONDAY, "email"),
+        )
+        self.assertEqual(claim, (Decimal("5.66"), Decimal("0.00")))
+
+    def test_plan_gate(self):
+        notice, claim, plain = (False, True), (True, False), (False, False)
+        # Claims at once, with no notice before it.
+        self.assertEqual(consumer_gate_error([(10, *plain), (30, *claim)]), 1)
+        # A notice at 30 days, a claim 19 days later: lawful; 18 days later: not.
+        self.assertIsNone(consumer_gate_error([(30, *notice), (30 + CONSUMER_GATE_DAYS, *claim)]))
+        self.assertEqual(consumer_gate_error([(30, *notice), (48, *claim)]), 1)
+        # The notice itself is free.
+        self.assertEqual(consumer_gate_error([(30, True, True)]), 0)
+        self.assertIsNone(consumer_gate_error([(10, *plain), (30, *notice)]))
