@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
+from datetime import timedelta
 
 import pytz
 from markupsafe import Markup
@@ -9,6 +10,7 @@ from odoo.tools.misc import format_amount, format_date, formatLang
 
 from ..engine import SendWindow, next_retry, temporary_failure
 from ..engine import reasons as r
+from ..engine.legal import CONSUMER_NOTICE_DAYS, consumer_claim_start, statutory_claim
 from ..tools.wording import legal_basis
 
 
@@ -170,18 +172,25 @@ class AccountDunningDelivery(models.AbstractModel):
     def _letter_claim(self, action):
         """The claim block of the letter of ``action``, as of its date."""
         levels = {move.id: (action.plan_id.id, action.level) for move in action.move_ids}
-        return self.with_context(dunning_date=str(action.date))._claim_block(levels)
+        return self.with_context(dunning_date=str(action.date))._claim_block(levels, "letter")
 
     @api.model
-    def _claim_block(self, levels):
+    def _claim_block(self, levels, channel="email"):
         """The claim block (see :meth:`_claim`) of the invoices of ``levels`` (move id:
-        (plan id, level reached)), or nothing."""
+        (plan id, level reached)), or nothing; for a formal notice to a consumer, the
+        mentions the law asks (:meth:`_notice_values`), the notice going by ``channel``."""
         lines = []
         totals = {}
+        notices = []
         for move_id, (plan_id, level) in levels.items():
             move = self.env["account.move"].browse(move_id)
             steps = self.env["account.dunning.plan"].browse(plan_id).step_ids
             reached = steps.filtered(lambda step: not step.broken_promise)[:level]
+            if (
+                reached[-1:].formal_notice
+                and move.commercial_partner_id.dunning_debtor_type == "consumer"
+            ):
+                notices.append(move)
             interest = move.dunning_interest_amount if any(reached.mapped("charge_interest")) else 0
             fee = move.dunning_fee_amount if any(reached.mapped("charge_fee")) else 0
             if not (interest or fee):
@@ -198,9 +207,9 @@ class AccountDunningDelivery(models.AbstractModel):
             due[0] += move.dunning_amount_due
             due[1] += interest
             due[2] += fee
-        if not lines:
+        if not lines and not notices:
             return Markup("")
-        first = lines[0]["move"]
+        first = lines[0]["move"] if lines else notices[0]
         company = first.company_id
         country = company.account_fiscal_country_id or company.country_id
         debtor = first.commercial_partner_id.dunning_debtor_type or "consumer"
@@ -209,6 +218,7 @@ class AccountDunningDelivery(models.AbstractModel):
         return self.env["ir.qweb"]._render(
             "account_dunning_plans.mail_dunning_claim",
             {
+                **self._notice_values(notices, channel),
                 "lines": lines,
                 "totals": [
                     {
@@ -223,6 +233,67 @@ class AccountDunningDelivery(models.AbstractModel):
                 "day": format_date(self.env, day),
             },
         )
+
+    @api.model
+    def _notice_values(self, moves, channel):
+        """What a formal notice to a consumer states about ``moves`` (sent today by
+        ``channel``), as the laws ask (Code of Economic Law XIX.2 § 3, BW 6:96 lid 6):
+        each invoice with what it is for, its due date and the principal; the day by
+        which to pay; the exact costs and the interest due if not; the creditor and its
+        company number. ``notices`` is empty for none."""
+        if not moves:
+            return {"notices": []}
+        company = moves[0].company_id
+        country = company.account_fiscal_country_id or company.country_id
+        euro = self.env.ref("base.EUR")
+        day = moves[0].dunning_reminder_date
+        notice = (day, channel)
+        start = consumer_claim_start(country.code, *notice)
+        notices = []
+        for move in moves:
+            amount = move.dunning_amount_due
+            principal = move.currency_id._convert(amount, euro, company, day)
+            costs = statutory_claim(
+                country.code,
+                "consumer",
+                principal,
+                move.invoice_date_due,
+                start or day,
+                [],
+                notice=notice,
+                penalty_clause=company.dunning_consumer_penalty_clause,
+            )[1]
+            notices.append(
+                {
+                    "move": move,
+                    "subject": ", ".join(move.invoice_line_ids.mapped("name")[:3]),
+                    "due": format_date(self.env, move.invoice_date_due),
+                    "amount": format_amount(self.env, amount, move.currency_id),
+                    "costs": format_amount(
+                        self.env,
+                        euro._convert(float(costs), move.currency_id, company, day),
+                        move.currency_id,
+                    )
+                    if costs
+                    else "",
+                }
+            )
+        consumer_rate = self.env["account.dunning.legal.rate"]._valid(
+            country, "consumer", start or day
+        )
+        return {
+            "notices": notices,
+            # A period the law gives (Belgium, the Netherlands): its last day.
+            "notice_deadline": format_date(self.env, start - timedelta(days=1))
+            if start and CONSUMER_NOTICE_DAYS.get(country.code)
+            else "",
+            "notice_start": format_date(self.env, start) if start else "",
+            "notice_rate": formatLang(self.env, consumer_rate.rate, digits=2)
+            if consumer_rate
+            else "",
+            "creditor": company,
+            "company_number": company.company_registry or company.vat or "",
+        }
 
     @api.model
     def _greeting(self, contact, company):

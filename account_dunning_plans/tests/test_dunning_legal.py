@@ -229,3 +229,39 @@ class TestDunningLegal(DunningCommon):
             # Received the 17th: 30 days to the 18th of March, 1,000 x 6.67 % x 30 / 365.
             self.assertAlmostEqual(invoice.dunning_interest_amount, 5.48)
             self.assertEqual(invoice.dunning_fee_amount, 0.0)
+
+    def test_the_formal_notice_states_what_the_law_asks(self):
+        """Belgian company, consumer, penalty clause: the notice lists the invoice with
+        what it is for, its due date and amount, the last day to pay (14 days from the
+        day after the e-mail), the exact costs then due (400: 55), the creditor and its
+        company number."""
+        belgium = self.env.ref("base.be")
+        self.company.write(
+            {
+                "country_id": belgium.id,
+                "account_fiscal_country_id": belgium.id,
+                "company_registry": "0123.456.789",
+                "dunning_consumer_penalty_clause": True,
+            }
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Jan Peeters", "email": "jan@example.com", "lang": "en_US"}
+        )
+        plan = self.create_plan([(10, "first", {"formal_notice": True})], name="Consumers")
+        invoice = self.create_invoice(
+            date(2026, 1, 5), date(2026, 2, 5), 400.0, partner=person, dunning_plan_id=plan.id
+        )
+        self.run_job(date(2026, 2, 16))
+        body = self.mails_of(invoice)[-1].body_html
+        for text in (
+            "This is a formal notice",
+            "03/02/2026",  # sent 16/02, 14 days from the 17th: the last is the 2nd of March
+            invoice.name,
+            "Service",
+            "02/05/2026",
+            "400.00",
+            "recovery costs of $\xa055.00",
+            "0123.456.789",
+        ):
+            self.assertIn(text, body)
+        self.assertIn("4.50", body)  # the Belgian legal rate of 2026
