@@ -86,6 +86,8 @@ def _skip_reasons(plan: Plan | None, invoice: Invoice, policy: Policy):
         yield r.PAID
     if invoice.payment_state == "in_payment":
         yield r.IN_PAYMENT
+    if invoice.in_collection:
+        yield r.IN_COLLECTION
     if plan is None or not plan.steps:
         yield r.NO_PLAN
     elif not plan.active:

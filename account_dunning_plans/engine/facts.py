@@ -124,7 +124,8 @@ class Invoice:
     was promised and ``promise_paid`` paid since (None: unknown, the promise breaks
     when its wait is over). ``promise_broken`` asks for the plan's broken-promise step,
     if any. ``acted_today``: keys of the steps executed (or given a to-do) for this
-    invoice today.
+    invoice today. ``in_collection``: handed over to a collection agency or a bailiff
+    (never reminded again).
     """
 
     due_date: date
@@ -146,6 +147,7 @@ class Invoice:
     customer_last_date: date | None = None
     unmatched_payments: bool = False
     disputed: bool = False
+    in_collection: bool = False
     paused: bool = False
     pause_until: date | None = None
     promise_until: date | None = None

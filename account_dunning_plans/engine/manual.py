@@ -23,7 +23,14 @@ from .facts import Invoice, Plan, Policy
 from .group import group_invoice, listed_keys, own_level
 
 # Skip reasons that no person can override: there is nothing to remind.
-REFUSED = (r.OPENING_BALANCE, r.PAID, r.IN_PAYMENT, r.NO_PLAN, r.PLAN_ARCHIVED)
+REFUSED = (
+    r.OPENING_BALANCE,
+    r.PAID,
+    r.IN_PAYMENT,
+    r.IN_COLLECTION,
+    r.NO_PLAN,
+    r.PLAN_ARCHIVED,
+)
 
 
 @dataclass(frozen=True)

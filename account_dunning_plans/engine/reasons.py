@@ -16,6 +16,7 @@ DONE = "done"  # every step of the plan has been executed
 OPENING_BALANCE = "opening_balance"
 PAID = "paid"
 IN_PAYMENT = "in_payment"
+IN_COLLECTION = "in_collection"  # handed over to a collection agency or a bailiff
 NO_PLAN = "no_plan"
 PLAN_ARCHIVED = "plan_archived"
 INVOICE_BLOCKED = "invoice_blocked"
@@ -56,6 +57,7 @@ SKIP_REASONS = (
     OPENING_BALANCE,
     PAID,
     IN_PAYMENT,
+    IN_COLLECTION,
     NO_PLAN,
     PLAN_ARCHIVED,
     INVOICE_BLOCKED,

@@ -27,3 +27,4 @@ from . import account_dunning_analysis
 from . import mail_message
 from . import account_dunning_legal_rate
 from . import account_dunning_fee
+from . import account_dunning_handover

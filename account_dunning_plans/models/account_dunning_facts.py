@@ -258,6 +258,7 @@ class AccountDunningFacts(models.AbstractModel):
             customer_last_date=customer["last_date"],
             unmatched_payments=bool(customer["unmatched"]),
             disputed=move.dunning_disputed,
+            in_collection=move.dunning_in_collection,
             paused=move.dunning_paused,
             pause_until=move.dunning_pause_until or None,
             promise_until=(

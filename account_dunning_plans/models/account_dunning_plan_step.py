@@ -66,6 +66,12 @@ class AccountDunningPlanStep(models.Model):
         "(Germany), the free first reminder (Belgium). Its text must give what the law of "
         "the customer's country requires (amount, costs to come, the 14 days).",
     )
+    handover = fields.Boolean(
+        string="Hand over for collection",
+        help="A manual step: once done, its invoices are handed over to a collection "
+        "agency or a bailiff: they are never reminded again, and the file the agency "
+        "needs (CSV and Excel) is kept in the customer's discussion.",
+    )
     charge_interest = fields.Boolean(
         string="Claim late interest",
         help="From this step on, the mail and the letter claim the statutory late interest "
@@ -142,6 +148,16 @@ class AccountDunningPlanStep(models.Model):
     )
     def _check_consumer_gate(self):
         self.plan_id._check_consumer_gate()
+
+    @api.constrains("handover", "channel")
+    def _check_handover(self):
+        if any(step.handover and step.channel != "manual" for step in self):
+            raise ValidationError(
+                self.env._(
+                    "A step handing invoices over for collection is a manual task: a "
+                    "person sends the file to the agency and marks it done."
+                )
+            )
 
     @api.constrains("channel", "mail_template_id", "plan_id")
     def _check_mail_template(self):

@@ -343,6 +343,7 @@ class AccountDunningRun(models.AbstractModel):
         refusals = {
             r.PAID: self.env._("This invoice is paid or in payment."),
             r.IN_PAYMENT: self.env._("This invoice is paid or in payment."),
+            r.IN_COLLECTION: self.env._("This invoice was handed over for collection."),
             r.OPENING_BALANCE: self.env._("Only posted customer invoices can be reminded."),
             r.NO_PLAN: self.env._("This invoice has no dunning plan with steps."),
             r.PLAN_ARCHIVED: self.env._("The dunning plan of this invoice is archived."),

@@ -132,6 +132,15 @@ class AccountMove(models.Model):
         readonly=True,
         help="The invoices of the recovery costs a reminder of this invoice claimed.",
     )
+    dunning_in_collection = fields.Boolean(
+        string="In collection",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Handed over to a collection agency or a bailiff: never reminded again. "
+        "Payments still reconcile as usual.",
+    )
+    dunning_collection_date = fields.Date(string="Handed over on", copy=False, readonly=True)
     dunning_is_fee = fields.Boolean(
         string="Recovery costs invoice",
         copy=False,
@@ -433,6 +442,10 @@ class AccountMove(models.Model):
                 email=self.env.user.email,
             )
         )
+
+    def action_dunning_export_collection(self):
+        """The handover file (Excel) of these invoices handed over for collection."""
+        return self.env["account.dunning.handover"]._export(self)
 
     def action_dunning_history(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ rates, and the invoice's late interest and recovery costs as of a day."""
 
 from datetime import date
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import freeze_time, tagged
 
 from .common import DunningCommon
@@ -265,3 +265,48 @@ class TestDunningLegal(DunningCommon):
         ):
             self.assertIn(text, body)
         self.assertIn("4.50", body)  # the Belgian legal rate of 2026
+
+    # == Handover for collection ==
+    def test_handover_stops_reminders_and_keeps_the_agencys_file(self):
+        """The last step hands the invoice over: once the to-do is done it is never
+        reminded again, and the customer's discussion keeps the file (CSV and Excel)
+        with the debtor, the invoice, the reminders sent and nothing internal."""
+        plan = self.create_plan(
+            [(10, "first"), (30, False, {"channel": "manual", "handover": True})],
+            name="Handover",
+            debtor_type="business",
+        )
+        self.customer.write({"street": "1 rue de la Paix", "zip": "75002", "city": "Paris"})
+        invoice = self.create_invoice(
+            date(2026, 1, 5), date(2026, 2, 5), 1000.0, dunning_plan_id=plan.id
+        )
+        invoice.write({"dunning_pause_reason": "Secret internal reason"})
+        self.run_job(date(2026, 2, 16))  # the first reminder
+        self.run_job(date(2026, 3, 9))  # the handover to-do
+        todo = invoice.dunning_action_ids.filtered(lambda action: action.state == "todo")
+        self.assertTrue(todo.step_id.handover)
+        with freeze_time("2026-03-10"):
+            todo.action_done()
+        self.assertTrue(invoice.dunning_in_collection)
+        self.assertEqual(invoice.dunning_collection_date, date(2026, 3, 10))
+        self.assertEqual(self.run_job(date(2026, 4, 20))[invoice].reason, "in_collection")
+        with self.assertRaisesRegex(UserError, "handed over for collection"):
+            invoice.action_dunning_send_now()
+        files = self.customer.message_ids.attachment_ids
+        csv_file = files.filtered(lambda a: a.name.endswith(".csv"))
+        self.assertEqual(len(files.filtered(lambda a: a.name.endswith(".xlsx"))), 1)
+        text = csv_file.raw.decode()
+        for expected in (invoice.name, "Alpha Customer", "1 rue de la Paix", "2026-02-16 email"):
+            self.assertIn(expected, text)
+        self.assertNotIn("Secret internal reason", text)
+        # The list action downloads the same file again.
+        result = invoice.action_dunning_export_collection()
+        self.assertEqual(result["tag"], "account_dunning_plans.download_letters")
+        with self.assertRaisesRegex(UserError, "handed over"):
+            self.create_invoice(
+                date(2026, 1, 5), date(2026, 2, 5)
+            ).action_dunning_export_collection()
+
+    def test_a_handover_step_is_manual(self):
+        with self.assertRaisesRegex(ValidationError, "manual task"):
+            self.create_plan([(10, "first", {"handover": True})], name="Wrong")

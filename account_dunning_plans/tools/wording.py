@@ -11,6 +11,7 @@ REASON_SELECTION = [
     (r.OPENING_BALANCE, "Receivable from a miscellaneous entry (opening balance)"),
     (r.PAID, "Paid"),
     (r.IN_PAYMENT, "In payment"),
+    (r.IN_COLLECTION, "Handed over for collection"),
     (r.NO_PLAN, "No dunning plan"),
     (r.PLAN_ARCHIVED, "Plan archived: not reminded"),
     (r.INVOICE_BLOCKED, "Invoice set to 'do not remind automatically'"),
