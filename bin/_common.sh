@@ -13,6 +13,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ADDON=account_dunning_plans
 # The glue addon with OCA queue_job (tested after the main addon when queue_job is here).
 GLUE=account_dunning_plans_queue
+SALE_GLUE=account_dunning_plans_sale
 PYTHON="${PYTHON:-python3}"
 
 DB_USER="${ODOO_DB_USER:-${PGUSER:-$(id -un)}}"

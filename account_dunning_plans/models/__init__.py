@@ -28,3 +28,4 @@ from . import mail_message
 from . import account_dunning_legal_rate
 from . import account_dunning_fee
 from . import account_dunning_handover
+from . import account_dunning_credit_hold

@@ -128,6 +128,7 @@ class AccountDunningAction(models.Model):
             action._reach_level(today)
         self.env["account.dunning.fee"]._post_fees(todos)
         self.env["account.dunning.handover"]._hand_over(todos)
+        self.env["account.dunning.credit.hold"]._apply(todos)
         self.env["account.dunning.run"]._refresh_status(todos.move_ids)
         if activities and not self.env.context.get("dunning_from_activity"):
             activities.sudo().with_context(dunning_from_action=True).action_feedback(

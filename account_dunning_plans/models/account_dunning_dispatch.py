@@ -104,6 +104,7 @@ class AccountDunningDispatch(models.AbstractModel):
         if action_vals:
             actions = self.env["account.dunning.action"].sudo().create(action_vals)
             self.env["account.dunning.fee"]._post_fees(actions)
+            self.env["account.dunning.credit.hold"]._apply(actions)
         self.env["account.move"]._dunning_write(move_vals)
 
     @api.model

@@ -72,6 +72,12 @@ class AccountDunningPlanStep(models.Model):
         "agency or a bailiff: they are never reminded again, and the file the agency "
         "needs (CSV and Excel) is kept in the customer's discussion.",
     )
+    credit_hold = fields.Boolean(
+        string="Put on credit hold",
+        help="Once this step's reminder is sent (or its to-do done), the customer is on "
+        "credit hold until no overdue invoice is left: with Sales, their quotations "
+        "cannot be confirmed (a sales manager may, giving a reason).",
+    )
     charge_interest = fields.Boolean(
         string="Claim late interest",
         help="From this step on, the mail and the letter claim the statutory late interest "

@@ -154,6 +154,8 @@ class AccountDunningRun(models.AbstractModel):
             if any(move[name] != value for name, value in vals.items())
         }
         run.env["account.move"]._dunning_write(changed)
+        # A payment may clear a customer's last overdue invoice: its credit hold goes.
+        run.env["account.dunning.credit.hold"]._release(moves.commercial_partner_id)
 
     @api.model
     def _finish_day(self, todays):
@@ -161,6 +163,10 @@ class AccountDunningRun(models.AbstractModel):
         reports that are due, which can now tell about it."""
         for company, today in todays.items():
             self.env["account.dunning.report"]._send_due_reports(today, company)
+        # Holds whose last overdue invoice went without a payment (a credit note, ...).
+        self.env["account.dunning.credit.hold"]._release(
+            self.env["res.partner"].sudo().search([("dunning_credit_hold", "=", True)])
+        )
 
     @api.model
     def _lock(self, todays, quiet=False, shared=False):

@@ -51,6 +51,14 @@ class ResPartner(models.Model):
         "By default: business for companies and for anyone with a VAT number. Contacts "
         "follow their company.",
     )
+    dunning_credit_hold = fields.Boolean(
+        string="Credit hold",
+        tracking=True,
+        readonly=True,
+        copy=False,
+        help="Put by a dunning step; lifted by itself once no overdue invoice is left.",
+    )
+    dunning_credit_hold_date = fields.Date(string="On credit hold since", readonly=True, copy=False)
     dunning_contact = fields.Boolean(
         string="Dunning contact",
         help="Receives the reminders when the customer has no invoice-address contact "
@@ -259,6 +267,8 @@ class ResPartner(models.Model):
             "dunning_pause_until",
             "dunning_pause_reason",
             "dunning_debtor_type",
+            "dunning_credit_hold",
+            "dunning_credit_hold_date",
         ]
 
     @api.depends("is_company", "vat", "parent_id")

@@ -310,3 +310,18 @@ class TestDunningLegal(DunningCommon):
     def test_a_handover_step_is_manual(self):
         with self.assertRaisesRegex(ValidationError, "manual task"):
             self.create_plan([(10, "first", {"handover": True})], name="Wrong")
+
+    # == Credit hold ==
+    def test_credit_hold_from_its_step_until_nothing_is_overdue(self):
+        self.plan.step_ids[1].credit_hold = True
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        self.run_job(date(2026, 2, 15))
+        self.assertTrue(self.customer.dunning_credit_hold)
+        self.assertEqual(self.customer.dunning_credit_hold_date, date(2026, 2, 15))
+        contact = self.env["res.partner"].create({"name": "Paul", "parent_id": self.customer.id})
+        self.assertTrue(contact.dunning_credit_hold)  # contacts follow their company
+        self.pay(invoice, 400.0, date(2026, 2, 20))
+        self.assertTrue(self.customer.dunning_credit_hold, "still overdue")
+        self.pay(invoice, 600.0, date(2026, 2, 21))
+        self.assertFalse(self.customer.dunning_credit_hold)
+        self.assertIn("Credit hold lifted", self.customer.message_ids[0].body)
