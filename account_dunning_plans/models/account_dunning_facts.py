@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 from dataclasses import replace
+from datetime import date
 
 from odoo import api, models
 
@@ -317,6 +318,7 @@ class AccountDunningFacts(models.AbstractModel):
             debtor = move.commercial_partner_id.dunning_debtor_type or "consumer"
             if (country, debtor) not in rates:
                 rates[country, debtor] = Rate._rates(country, debtor)
+            agreed = country.code == "FR" and debtor == "business" and company.dunning_agreed_rate
             overdue = [
                 (line.date_maturity or move.invoice_date_due, line.amount_residual_currency)
                 for line in terms[move.id]
@@ -334,7 +336,8 @@ class AccountDunningFacts(models.AbstractModel):
                     amount,
                     due,
                     today,
-                    rates[country, debtor],
+                    # The rate of the terms (L441-10 II), from the first overdue day.
+                    [(date.min, agreed)] if agreed else rates[country, debtor],
                     notice=notice,
                     penalty_clause=clause,
                 )[0]

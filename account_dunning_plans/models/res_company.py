@@ -78,6 +78,14 @@ class ResCompany(models.Model):
         "with no fixed amount: what a step claiming recovery costs adds for a Belgian "
         "business debtor.",
     )
+    dunning_agreed_rate = fields.Float(
+        string="Late-payment rate of your terms (France)",
+        digits=(16, 2),
+        help="French law (Code de commerce L441-10 II) lets your terms of sale set the "
+        "late-payment rate businesses owe, at least three times the legal interest rate; "
+        "when set here, it replaces the statutory rate (ECB + 10 points) for a French "
+        "company's business customers. 0: the statutory rate.",
+    )
     dunning_consumer_penalty_clause = fields.Boolean(
         string="Penalty clause for consumers",
         help="Your terms of sale to consumers hold a clause on damages for late payment. "
@@ -208,6 +216,7 @@ class ResCompany(models.Model):
         "dunning_promise_grace_days",
         "dunning_min_amount",
         "dunning_min_percentage",
+        "dunning_agreed_rate",
     )
     def _check_dunning_numbers(self):
         """Days and thresholds a person can mean: never negative, days within ten years
@@ -221,6 +230,10 @@ class ResCompany(models.Model):
             ]
             if any(not 0 <= value <= limit for value, limit in days):
                 raise ValidationError(self.env._("Dunning days must be between 0 and ten years."))
+            if not 0 <= company.dunning_agreed_rate <= 100:
+                raise ValidationError(
+                    self.env._("The late-payment rate of your terms is a percentage (0 to 100).")
+                )
             if company.dunning_min_amount < 0 or not 0 <= company.dunning_min_percentage <= 100:
                 raise ValidationError(
                     self.env._(

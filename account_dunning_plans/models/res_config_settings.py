@@ -13,6 +13,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_reminder_interval", readonly=False
     )
     dunning_min_amount = fields.Monetary(related="company_id.dunning_min_amount", readonly=False)
+    dunning_agreed_rate = fields.Float(related="company_id.dunning_agreed_rate", readonly=False)
     dunning_consumer_penalty_clause = fields.Boolean(
         related="company_id.dunning_consumer_penalty_clause", readonly=False
     )

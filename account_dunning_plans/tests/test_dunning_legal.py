@@ -325,3 +325,13 @@ class TestDunningLegal(DunningCommon):
         self.pay(invoice, 600.0, date(2026, 2, 21))
         self.assertFalse(self.customer.dunning_credit_hold)
         self.assertIn("Credit hold lifted", self.customer.message_ids[0].body)
+
+    def test_the_rate_of_the_terms_replaces_the_statutory_one_in_france(self):
+        self.company.dunning_agreed_rate = 15.0
+        invoice = self.create_invoice(date(2025, 12, 16), date(2026, 1, 15), 1000.0)
+        with freeze_time("2026-03-16"):
+            invoice.invalidate_recordset(["dunning_interest_amount"])
+            # 1,000 x 15 % x 60 / 365 = 24.66.
+            self.assertAlmostEqual(invoice.dunning_interest_amount, 24.66)
+        with self.assertRaisesRegex(ValidationError, "percentage"):
+            self.company.dunning_agreed_rate = 150.0
