@@ -182,17 +182,24 @@ class AccountDunningDelivery(models.AbstractModel):
         lines = []
         totals = {}
         notices = []
+        reached_of = {}  # (plan id, level): (claims interest, claims costs, a notice)
         for move_id, (plan_id, level) in levels.items():
+            if (plan_id, level) not in reached_of:
+                steps = self.env["account.dunning.plan"].browse(plan_id).step_ids
+                reached = steps.filtered(lambda step: not step.broken_promise)[:level]
+                reached_of[plan_id, level] = (
+                    any(reached.mapped("charge_interest")),
+                    any(reached.mapped("charge_fee")),
+                    bool(reached[-1:].formal_notice),
+                )
+            claims_interest, claims_costs, notice = reached_of[plan_id, level]
+            if not (claims_interest or claims_costs or notice):
+                continue
             move = self.env["account.move"].browse(move_id)
-            steps = self.env["account.dunning.plan"].browse(plan_id).step_ids
-            reached = steps.filtered(lambda step: not step.broken_promise)[:level]
-            if (
-                reached[-1:].formal_notice
-                and move.commercial_partner_id.dunning_debtor_type == "consumer"
-            ):
+            if notice and move.commercial_partner_id.dunning_debtor_type == "consumer":
                 notices.append(move)
-            interest = move.dunning_interest_amount if any(reached.mapped("charge_interest")) else 0
-            fee = move.dunning_fee_amount if any(reached.mapped("charge_fee")) else 0
+            interest = move.dunning_interest_amount if claims_interest else 0
+            fee = move.dunning_fee_amount if claims_costs else 0
             if not (interest or fee):
                 continue
             currency = move.currency_id

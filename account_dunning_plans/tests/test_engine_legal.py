@@ -242,6 +242,21 @@ class TestConsumers(EngineCase):
         )
         self.assertEqual(claim, (Decimal("5.66"), Decimal("0.00")))
 
+    def test_germany_interest_from_the_mahnung_and_no_costs(self):
+        # BGB 286 (1), 288 (1): a Mahnung posted on Monday 2 March, received Thursday 5;
+        # 31 days to 4 April at 6.27 % (base rate 1.27 + 5): 1,000 x 6.27 % x 31 / 365
+        # = 5.3252 -> 5.33; no flat 40 against a consumer (288 (5)).
+        claim = statutory_claim(
+            "DE",
+            "consumer",
+            "1000",
+            date(2026, 2, 1),
+            date(2026, 4, 4),
+            [(date(2026, 1, 1), "6.27")],
+            notice=(self.MONDAY, "letter"),
+        )
+        self.assertEqual(claim, (Decimal("5.33"), Decimal("0.00")))
+
     def test_plan_gate(self):
         notice, claim, plain = (False, True), (True, False), (False, False)
         # Claims at once, with no notice before it.
