@@ -1,4 +1,5 @@
-"""Who receives a reminder, and when a mail may leave (send window)."""
+"""Who receives a reminder, when a mail may leave (send window), and whether a mail
+received was written by a person."""
 
 import re
 from dataclasses import dataclass
@@ -122,3 +123,30 @@ def next_retry(retries: int, first_failure: datetime, now: datetime):
     if now >= last:
         return None
     return min(now + delay, last)
+
+
+# Subjects of automatic replies that forget the headers, in the customers' languages.
+AUTO_REPLY_SUBJECT = re.compile(
+    r"\b(out of (the )?office|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response"
+    r"|r[ée]ponse automatique|absente? du bureau|message d.absence"
+    r"|automatisch antwoord|afwezig|niet aanwezig"
+    r"|automatische antwort|abwesenheit\w*|abwesend)\b",
+    re.IGNORECASE,
+)
+
+
+def auto_reply(headers, subject="") -> bool:
+    """Whether an incoming mail was sent by a machine, not written by a person.
+
+    ``headers``: its header names (any case) and values. RFC 3834, section 5:
+    ``Auto-Submitted`` other than "no"; the older ``X-Autoreply`` / ``X-Autorespond``
+    and ``Precedence: bulk, junk, list, auto_reply``; else an out-of-office subject.
+    A reply a person wrote pauses dunning; an automatic one never does."""
+    values = {name.lower(): (value or "").strip().lower() for name, value in headers.items()}
+    if values.get("auto-submitted", "no") not in ("", "no"):
+        return True
+    if "x-autoreply" in values or "x-autorespond" in values:
+        return True
+    if values.get("precedence") in ("bulk", "junk", "list", "auto_reply"):
+        return True
+    return bool(AUTO_REPLY_SUBJECT.search(subject or ""))

@@ -29,3 +29,5 @@ from . import account_dunning_legal_rate
 from . import account_dunning_fee
 from . import account_dunning_handover
 from . import account_dunning_credit_hold
+from . import mail_thread
+from . import account_dunning_reply

@@ -148,6 +148,40 @@ class AccountDunningDelivery(models.AbstractModel):
             return " ".join(filter(None, [partner.title.name, partner.name]))
         return values.get(key) or ""
 
+    # == Sent by hand ==
+    @api.model
+    def _composer_action(self, record, template, attached, name, context, render=None):
+        """Odoo's mail composer on ``record`` with ``template`` rendered (with the
+        ``render`` context: the values of a statement), the PDFs of the invoices
+        ``attached``, as a dialog titled ``name`` whose Send sees ``context``."""
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                **(render or {}),
+                default_model=record._name,
+                default_res_ids=record.ids,
+                default_template_id=template.id,
+                default_composition_mode="comment",
+                default_email_layout_xmlid=template.email_layout_xmlid or False,
+            )
+            .create({})
+        )
+        # Computed now, while the context holds the values to render.
+        composer.flush_recordset()
+        if attached:
+            pdfs = self._invoice_pdfs(attached, composer._name, composer.id)
+            composer.attachment_ids = [Command.link(pdf.id) for pdf in pdfs]
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": composer._name,
+            "res_id": composer.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
+        }
+
     # == What the law lets the company claim ==
     @api.model
     def _claim(self, record):

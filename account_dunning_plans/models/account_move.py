@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import reasons as r
@@ -400,35 +400,13 @@ class AccountMove(models.Model):
         if step.channel != "email" or not template:
             run._send_now(self, confirmed)
             return self.action_dunning_history()
-        composer = (
-            self.env["mail.compose.message"]
-            .with_context(
-                default_model=self._name,
-                default_res_ids=self.ids,
-                default_template_id=template.id,
-                default_composition_mode="comment",
-                default_email_layout_xmlid=template.email_layout_xmlid or False,
-            )
-            .create({})
+        return self.env["account.dunning.delivery"]._composer_action(
+            self,
+            template,
+            self if step.attach_invoice_pdf else self.browse(),
+            self.env._("Send reminder now: %(step)s", step=step.name),
+            {"dunning_send_move_id": self.id, "dunning_send_confirmed": list(confirmed)},
         )
-        if step.attach_invoice_pdf:
-            pdfs = self.env["account.dunning.delivery"]._invoice_pdfs(
-                self, composer._name, composer.id
-            )
-            composer.attachment_ids = [Command.link(pdf.id) for pdf in pdfs]
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send reminder now: %(step)s", step=step.name),
-            "res_model": composer._name,
-            "res_id": composer.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "dunning_send_move_id": self.id,
-                "dunning_send_confirmed": list(confirmed),
-            },
-        }
 
     def action_dunning_send_test(self):
         """Send the next step's mail to the current user only; nothing is recorded."""
@@ -495,6 +473,11 @@ class AccountMove(models.Model):
 
     # == Template API (stable: noupdate mail templates call it) ==
     @api.private
+    def message_update(self, msg_dict, update_vals=None):
+        """A customer's answer to a reminder (``account.dunning.reply``)."""
+        self.env["account.dunning.reply"]._received(self, msg_dict)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
     def dunning_mail_value(self, key):
         """One value of this invoice's reminder mail, for mail templates; see
         ``account.dunning.delivery._mail_value`` for the keys."""

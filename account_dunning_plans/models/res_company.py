@@ -78,6 +78,23 @@ class ResCompany(models.Model):
         "with no fixed amount: what a step claiming recovery costs adds for a Belgian "
         "business debtor.",
     )
+    dunning_reply_action = fields.Selection(
+        [
+            ("pause", "Pause and notify"),
+            ("activity", "Notify only"),
+            ("none", "Nothing"),
+        ],
+        string="When a customer replies",
+        default="pause",
+        required=True,
+        help="A customer answering a reminder: pause the dunning of what it covered for "
+        "some days and give its responsible an activity with the reply, or only the "
+        "activity, or nothing. Automatic replies (out of office) never count.",
+    )
+    dunning_reply_pause_days = fields.Integer(
+        string="Pause after a reply (days)",
+        default=7,
+    )
     dunning_agreed_rate = fields.Float(
         string="Late-payment rate of your terms (France)",
         digits=(16, 2),
@@ -217,6 +234,7 @@ class ResCompany(models.Model):
         "dunning_min_amount",
         "dunning_min_percentage",
         "dunning_agreed_rate",
+        "dunning_reply_pause_days",
     )
     def _check_dunning_numbers(self):
         """Days and thresholds a person can mean: never negative, days within ten years
@@ -226,6 +244,7 @@ class ResCompany(models.Model):
                 (company.dunning_reminder_interval, 3650),
                 (company.dunning_bank_max_age, 3650),
                 (company.dunning_promise_grace_days, 3650),
+                (company.dunning_reply_pause_days, 3650),
                 (company.dunning_max_age_at_activation, 36500),
             ]
             if any(not 0 <= value <= limit for value, limit in days):

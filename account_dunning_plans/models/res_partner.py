@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_amount
 
@@ -288,6 +288,11 @@ class ResPartner(models.Model):
             self.dunning_plan_mode = "custom"
 
     @api.private
+    def message_update(self, msg_dict, update_vals=None):
+        """A customer's answer to a reminder (``account.dunning.reply``)."""
+        self.env["account.dunning.reply"]._received(self, msg_dict)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
     def dunning_mail_value(self, key):
         """One value of this customer's reminder mail, for mail templates; see
         ``account.dunning.delivery._mail_value`` for the keys."""
@@ -433,40 +438,18 @@ class ResPartner(models.Model):
         dispatch = self.env["account.dunning.dispatch"]
         moves = self.env["account.move"].union(*(due.moves for due in sends.dues))
         dispatch._prepare_links(moves)
-        template = dispatch._customer_template(sends.dues)
-        composer = (
-            self.env["mail.compose.message"]
-            .with_context(
-                **dispatch._mail_context({self: sends.dues}, sends.today),
-                default_model=self._name,
-                default_res_ids=self.ids,
-                default_template_id=template.id,
-                default_composition_mode="comment",
-                default_email_layout_xmlid=template.email_layout_xmlid or False,
-            )
-            .create({})
-        )
-        # Computed now, while the context holds the statement's values.
-        composer.flush_recordset()
         attached = self.env["account.move"].union(
             *(due.moves for due in sends.dues if dispatch._step(due).attach_invoice_pdf)
         )
-        if attached:
-            pdfs = self.env["account.dunning.delivery"]._invoice_pdfs(
-                attached, composer._name, composer.id
-            )
-            composer.attachment_ids = [Command.link(pdf.id) for pdf in pdfs]
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send statement: %(customer)s", customer=self.display_name),
-            "res_model": composer._name,
-            "res_id": composer.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
+        return self.env["account.dunning.delivery"]._composer_action(
+            self,
+            dispatch._customer_template(sends.dues),
+            attached,
+            self.env._("Send statement: %(customer)s", customer=self.display_name),
+            {
                 "dunning_send_partner_id": self.id,
                 "dunning_send_company_id": company.id,
                 "dunning_send_confirmed": list(confirmed),
             },
-        }
+            render=dispatch._mail_context({self: sends.dues}, sends.today),
+        )

@@ -8,6 +8,25 @@ from odoo.tests import freeze_time
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+# Browser checks: ``until(check, then, what)`` calls ``then(found)`` once ``check()``
+# finds something, or logs an error (failing the test) after 20 seconds.
+UNTIL_JS = """
+const until = (check, then, what) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+        const found = check();
+        if (found) {
+            clearInterval(timer);
+            then(found);
+        } else if (Date.now() - started > 20000) {
+            clearInterval(timer);
+            console.error('timed out waiting for ' + what + ': '
+                + (document.querySelector('.modal') || document.body).textContent.slice(0, 300));
+        }
+    }, 250);
+};
+"""
+
 
 class DunningCommon(AccountTestInvoicingCommon):
     """A company with dunning enabled, a default invoice plan and customers with e-mail.

@@ -7,7 +7,7 @@ from odoo.tests import freeze_time, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
-from .common import DunningCommon
+from .common import UNTIL_JS, DunningCommon
 
 CHECK_DUNNING_TAB = """
 const tab = [...document.querySelectorAll('.o_notebook .nav-link')]
@@ -147,21 +147,9 @@ class TestDunningCockpitUi(DunningCommon, AccountTestInvoicingHttpCommon):
                 )
 
 
-SEND_FROM_THE_DUNNING_TAB = """
-const until = (check, then, what) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-        const found = check();
-        if (found) {
-            clearInterval(timer);
-            then(found);
-        } else if (Date.now() - started > 20000) {
-            clearInterval(timer);
-            console.error('timed out waiting for ' + what + ': '
-                + (document.querySelector('.modal') || document.body).textContent.slice(0, 300));
-        }
-    }, 250);
-};
+SEND_FROM_THE_DUNNING_TAB = (
+    UNTIL_JS
+    + """
 const tab = [...document.querySelectorAll('.o_notebook .nav-link')]
     .find((link) => link.textContent.trim() === 'Dunning');
 tab.click();
@@ -177,6 +165,7 @@ until(() => document.querySelector('button[name=action_dunning_send_now]'), (but
     }, "the step's mail in the composer");
 }, 'the Send reminder now button');
 """
+)
 
 
 @tagged("post_install", "-at_install")
@@ -200,21 +189,9 @@ class TestDunningSendUi(DunningCommon, AccountTestInvoicingHttpCommon):
         self.assertIn("reminder for invoice", action.mail_message_id.subject)
 
 
-SEND_THE_STATEMENT = """
-const until = (check, then, what) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-        const found = check();
-        if (found) {
-            clearInterval(timer);
-            then(found);
-        } else if (Date.now() - started > 20000) {
-            clearInterval(timer);
-            console.error('timed out waiting for ' + what + ': '
-                + (document.querySelector('.modal') || document.body).textContent.slice(0, 300));
-        }
-    }, 250);
-};
+SEND_THE_STATEMENT = (
+    UNTIL_JS
+    + """
 until(() => [...document.querySelectorAll('.o_data_row')]
     .find((row) => row.textContent.includes('Gamma Group')), (row) => {
     row.querySelector('td.o_data_cell').click();
@@ -236,6 +213,7 @@ until(() => [...document.querySelectorAll('.o_data_row')]
     }, 'the Send by e-mail button of the statement');
 }, "the customer's line in Customers to chase");
 """
+)
 
 
 @tagged("post_install", "-at_install")

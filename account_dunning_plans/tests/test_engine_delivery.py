@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ..engine import Contact, SendWindow, WorkCalendar, next_retry, recipients, temporary_failure
-from ..engine.delivery import RETRY_FOR
+from ..engine.delivery import RETRY_FOR, auto_reply
 from .engine_case import EngineCase, tagged
 
 FRIDAY = datetime(2026, 3, 6, 2, 0)
@@ -140,3 +140,28 @@ class TestRetries(EngineCase):
         self.assertGreaterEqual(RETRY_FOR, timedelta(hours=24))
         gaps = [b - a for a, b in zip(attempts, attempts[1:-1], strict=False)]
         self.assertEqual(gaps, sorted(gaps))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestAutoReply(EngineCase):
+    def test_headers_of_rfc_3834_and_older_ones(self):
+        self.assertTrue(auto_reply({"Auto-Submitted": "auto-replied"}))
+        self.assertTrue(auto_reply({"auto-submitted": "auto-generated"}))
+        self.assertFalse(auto_reply({"Auto-Submitted": "no"}, "Re: your reminder"))
+        self.assertTrue(auto_reply({"X-Autoreply": "yes"}))
+        self.assertTrue(auto_reply({"Precedence": "bulk"}))
+        self.assertFalse(auto_reply({"Precedence": "first-class"}))
+
+    def test_out_of_office_subjects(self):
+        for subject in (
+            "Out of Office: payment reminder",
+            "Automatic reply: INV/2026/00001",
+            "Réponse automatique : relance",
+            "Message d'absence",
+            "Automatisch antwoord: herinnering",
+            "Abwesenheitsnotiz: Zahlungserinnerung",
+        ):
+            with self.subTest(subject=subject):
+                self.assertTrue(auto_reply({}, subject))
+        self.assertFalse(auto_reply({}, "Re: payment reminder"))
+        self.assertFalse(auto_reply({}, "Re: Relance de paiement"))

@@ -9,28 +9,17 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
-from odoo.addons.account_dunning_plans.tests.common import DunningCommon
+from odoo.addons.account_dunning_plans.tests.common import UNTIL_JS, DunningCommon
 
-CONFIRM = """
-const until = (check, then, what) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-        const found = check();
-        if (found) {
-            clearInterval(timer);
-            then(found);
-        } else if (Date.now() - started > 20000) {
-            clearInterval(timer);
-            console.error('timed out waiting for ' + what + ': '
-                + (document.querySelector('.modal') || document.body).textContent.slice(0, 300));
-        }
-    }, 250);
-};
+CONFIRM = (
+    UNTIL_JS
+    + """
 until(() => document.querySelector('button[name=action_confirm]'), (button) => {
     button.click();
     until(() => %(expect)s, () => console.log('test successful'), %(what)s);
 }, 'the Confirm button');
 """
+)
 
 
 @tagged("post_install", "-at_install")
