@@ -36,6 +36,7 @@
         "report/account_dunning_letter_report.xml",
         "wizards/account_dunning_plan_test_views.xml",
         "views/account_move_views.xml",
+        "views/account_portal_templates.xml",
         "views/res_partner_views.xml",
         "views/account_dunning_customer_views.xml",
         "views/account_dunning_legal_rate_views.xml",

@@ -31,3 +31,4 @@ from . import account_dunning_handover
 from . import account_dunning_credit_hold
 from . import mail_thread
 from . import account_dunning_reply
+from . import account_dunning_portal

@@ -35,6 +35,12 @@ class AccountDunningPromise(models.Model):
     date = fields.Date(string="Promised date", required=True)
     amount = fields.Monetary(string="Promised amount", required=True)
     note = fields.Char()
+    origin = fields.Selection(
+        [("backoffice", "Back office"), ("portal", "Customer portal")],
+        default="backoffice",
+        required=True,
+        readonly=True,
+    )
     user_id = fields.Many2one(
         "res.users", string="Recorded by", default=lambda self: self.env.user, readonly=True
     )

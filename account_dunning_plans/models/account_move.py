@@ -141,6 +141,12 @@ class AccountMove(models.Model):
         "Payments still reconcile as usual.",
     )
     dunning_collection_date = fields.Date(string="Handed over on", copy=False, readonly=True)
+    dunning_portal_date = fields.Datetime(
+        string="Last action on the portal",
+        copy=False,
+        readonly=True,
+        groups="account.group_account_invoice",
+    )
     dunning_is_fee = fields.Boolean(
         string="Recovery costs invoice",
         copy=False,

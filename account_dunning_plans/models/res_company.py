@@ -78,6 +78,16 @@ class ResCompany(models.Model):
         "with no fixed amount: what a step claiming recovery costs adds for a Belgian "
         "business debtor.",
     )
+    dunning_portal_promise_days = fields.Integer(
+        string="Portal promise: days at most",
+        default=30,
+        help="How far ahead a customer may promise to pay from the invoice's portal page.",
+    )
+    dunning_portal_promise_extensions = fields.Integer(
+        string="Portal promise: new dates allowed",
+        default=1,
+        help="How many times a customer may move a promised date from the portal.",
+    )
     dunning_reply_action = fields.Selection(
         [
             ("pause", "Pause and notify"),
@@ -235,6 +245,8 @@ class ResCompany(models.Model):
         "dunning_min_percentage",
         "dunning_agreed_rate",
         "dunning_reply_pause_days",
+        "dunning_portal_promise_days",
+        "dunning_portal_promise_extensions",
     )
     def _check_dunning_numbers(self):
         """Days and thresholds a person can mean: never negative, days within ten years
@@ -245,6 +257,8 @@ class ResCompany(models.Model):
                 (company.dunning_bank_max_age, 3650),
                 (company.dunning_promise_grace_days, 3650),
                 (company.dunning_reply_pause_days, 3650),
+                (company.dunning_portal_promise_days, 3650),
+                (company.dunning_portal_promise_extensions, 3650),
                 (company.dunning_max_age_at_activation, 36500),
             ]
             if any(not 0 <= value <= limit for value, limit in days):

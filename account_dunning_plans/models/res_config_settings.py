@@ -14,6 +14,12 @@ class ResConfigSettings(models.TransientModel):
     )
     dunning_min_amount = fields.Monetary(related="company_id.dunning_min_amount", readonly=False)
     dunning_agreed_rate = fields.Float(related="company_id.dunning_agreed_rate", readonly=False)
+    dunning_portal_promise_days = fields.Integer(
+        related="company_id.dunning_portal_promise_days", readonly=False
+    )
+    dunning_portal_promise_extensions = fields.Integer(
+        related="company_id.dunning_portal_promise_extensions", readonly=False
+    )
     dunning_reply_action = fields.Selection(
         related="company_id.dunning_reply_action", readonly=False, required=True
     )

@@ -31,3 +31,4 @@ from . import test_dunning_analysis
 from . import test_dunning_statement_send
 from . import test_dunning_legal
 from . import test_dunning_reply
+from . import test_dunning_portal

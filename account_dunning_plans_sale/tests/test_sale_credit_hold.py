@@ -40,7 +40,10 @@ class TestSaleCreditHold(DunningCommon, AccountTestInvoicingHttpCommon):
 
     def hold(self):
         invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
-        self.run_job(date(2026, 2, 15))
+        # The whole run, not the scheduled job (which may enqueue its work instead
+        # when account_dunning_plans_queue is installed too).
+        with freeze_time("2026-02-15"):
+            self.env["account.dunning.run"]._run(date=date(2026, 2, 15))
         self.assertTrue(self.customer.dunning_credit_hold)
         return invoice
 

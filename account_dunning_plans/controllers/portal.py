@@ -1,0 +1,62 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from werkzeug.urls import url_encode
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from odoo.addons.account.controllers.portal import PortalAccount
+
+
+class DunningPortal(PortalAccount):
+    """On the customer's page of an invoice (with its access token, no account
+    needed): "I will pay on…" and "I dispute this invoice" (``account.dunning.portal``
+    holds the rules). CSRF-protected forms; only the invoice's own customer."""
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        values.update(request.env["account.dunning.portal"]._page_values(invoice))
+        values["dunning_done"] = kwargs.get("dunning_done")
+        values["dunning_error"] = kwargs.get("dunning_error")
+        values["dunning_token"] = access_token or ""
+        return values
+
+    def _dunning_back(self, invoice, **params):
+        """Back to the invoice's page, with ``params`` (its outcome) in the URL."""
+        return request.redirect(invoice.get_portal_url(query_string="&" + url_encode(params)))
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/dunning/promise",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def dunning_promise(self, invoice_id, access_token=None, promise_date=None, **kw):
+        try:
+            invoice = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            request.env["account.dunning.portal"]._promise(
+                invoice, promise_date, kw.get("promise_amount")
+            )
+        except UserError as error:
+            return self._dunning_back(invoice, dunning_error=error.args[0])
+        return self._dunning_back(invoice, dunning_done="promise")
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/dunning/dispute",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def dunning_dispute(self, invoice_id, access_token=None, reason_id=None, comment=None, **kw):
+        try:
+            invoice = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            request.env["account.dunning.portal"]._dispute(invoice, reason_id, comment)
+        except UserError as error:
+            return self._dunning_back(invoice, dunning_error=error.args[0])
+        return self._dunning_back(invoice, dunning_done="dispute")

@@ -1,0 +1,172 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class AccountDunningPortal(models.AbstractModel):
+    """What a customer does about an invoice from its portal page: promise to pay by a
+    date (the same promise as the back office's, its origin "customer portal"), or
+    dispute it with a reason from the company's list. Either pauses dunning as the
+    back office's would, gives the invoice's responsible an activity and is noted in
+    the invoice's discussion. The limits: a date within the company's maximum, an
+    amount at most what is due, a customer promising again only so many times, one
+    action a minute per invoice. ``invoice`` is always the sudo record the portal
+    controller checked the access token of."""
+
+    _name = "account.dunning.portal"
+    _description = "Dunning: the customer's portal"
+
+    @api.model
+    def _page_values(self, invoice):
+        """What the invoice's page shows: nothing internal (no plan, no reason, no
+        note), only what the customer did and can do."""
+        promise = invoice.dunning_promise_ids.filtered(lambda p: p.state == "open")[:1]
+        open_invoice = (
+            invoice.move_type == "out_invoice"
+            and invoice.state == "posted"
+            and invoice.payment_state in ("not_paid", "partial")
+            and not invoice.dunning_in_collection
+        )
+        company = invoice.company_id
+        today = company._dunning_today()
+        return {
+            "dunning_open": open_invoice,
+            "dunning_promise": promise,
+            "dunning_can_promise": open_invoice
+            and not invoice.dunning_disputed
+            and self._promises_left(invoice) > 0,
+            "dunning_can_dispute": open_invoice and not invoice.dunning_disputed,
+            "dunning_disputed": invoice.dunning_disputed,
+            "dunning_reasons": self.env["account.dunning.dispute.reason"].sudo().search([]),
+            "dunning_min_date": fields.Date.to_string(today + timedelta(days=1)),
+            "dunning_max_date": fields.Date.to_string(
+                today + timedelta(days=company.dunning_portal_promise_days)
+            ),
+        }
+
+    @api.model
+    def _promises_left(self, invoice):
+        """How many more promises the customer may make from the portal."""
+        made = invoice.dunning_promise_ids.filtered(lambda p: p.origin == "portal")
+        return 1 + invoice.company_id.dunning_portal_promise_extensions - len(made)
+
+    @api.model
+    def _check(self, invoice):
+        """The invoice is open to the customer's action, and not acted on a moment ago."""
+        if not self._page_values(invoice)["dunning_open"]:
+            raise UserError(self.env._("This invoice is not awaiting payment."))
+        last = invoice.dunning_portal_date
+        if last and fields.Datetime.now() - last < timedelta(minutes=1):
+            raise UserError(self.env._("Please wait a minute before trying again."))
+
+    @api.model
+    def _promise(self, invoice, date, amount=None):
+        """Record the customer's promise to pay ``amount`` (default: all that is due)
+        on ``date`` (texts from the form)."""
+        self._check(invoice)
+        if invoice.dunning_disputed:
+            raise UserError(self.env._("This invoice is disputed: we will contact you."))
+        if self._promises_left(invoice) <= 0:
+            raise UserError(
+                self.env._("You have already moved your payment date: please contact us.")
+            )
+        company = invoice.company_id
+        today = company._dunning_today()
+        try:
+            day = fields.Date.to_date(date)
+        except ValueError:
+            day = None
+        if not day or not today < day <= today + timedelta(
+            days=company.dunning_portal_promise_days
+        ):
+            raise UserError(
+                self.env._(
+                    "Choose a payment date within the next %(days)s days.",
+                    days=company.dunning_portal_promise_days,
+                )
+            )
+        due = invoice.amount_residual
+        try:
+            value = float(amount) if amount not in (None, "") else due
+        except ValueError:
+            value = -1.0
+        if float_compare(value, 0.0, precision_rounding=invoice.currency_id.rounding) <= 0 or (
+            float_compare(value, due, precision_rounding=invoice.currency_id.rounding) > 0
+        ):
+            raise UserError(
+                self.env._("The amount must be more than zero and at most the amount due.")
+            )
+        promise = (
+            self.env["account.dunning.promise"]
+            .sudo()
+            .create(
+                {
+                    "move_id": invoice.id,
+                    "date": day,
+                    "amount": value,
+                    "origin": "portal",
+                    "note": self.env._("From the customer portal"),
+                }
+            )
+        )
+        self._done(
+            invoice,
+            self.env._(
+                "The customer promised on the portal to pay %(amount)s by %(date)s.",
+                amount=promise.amount,
+                date=day,
+            ),
+        )
+        return promise
+
+    @api.model
+    def _dispute(self, invoice, reason_id, comment=None):
+        """Record the customer's dispute, with a reason of the company's list."""
+        self._check(invoice)
+        if invoice.dunning_disputed:
+            raise UserError(self.env._("This invoice is already disputed: we will contact you."))
+        try:
+            reason = self.env["account.dunning.dispute.reason"].sudo().browse(int(reason_id))
+        except (TypeError, ValueError):
+            reason = self.env["account.dunning.dispute.reason"]
+        if not reason.exists():
+            raise UserError(self.env._("Choose the reason of your dispute."))
+        comment = (comment or "").strip()[:500]
+        invoice.sudo().write(
+            {
+                "dunning_disputed": True,
+                "dunning_dispute_reason_id": reason.id,
+                "dunning_dispute_note": self.env._(
+                    "From the customer portal: %(comment)s", comment=comment or "-"
+                ),
+            }
+        )
+        self._done(
+            invoice,
+            self.env._(
+                "The customer disputed the invoice on the portal (%(reason)s): %(comment)s",
+                reason=reason.name,
+                comment=comment or "-",
+            ),
+        )
+
+    @api.model
+    def _done(self, invoice, text):
+        """Note ``text`` on the invoice and give its responsible an activity."""
+        invoice = invoice.sudo()
+        invoice.dunning_portal_date = fields.Datetime.now()
+        invoice.message_post(body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note")
+        user = (
+            invoice.invoice_user_id or invoice.commercial_partner_id.user_id or invoice.create_uid
+        )
+        invoice.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Customer portal: %(invoice)s", invoice=invoice.name),
+            note=Markup("<p>%s</p>") % text,
+            user_id=user.id,
+        )

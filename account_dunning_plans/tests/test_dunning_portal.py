@@ -1,0 +1,156 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The customer's side, on the portal page of an invoice opened with its access token
+(no account): promise to pay, dispute, the limits, and nothing internal shown."""
+
+import re
+from datetime import date, timedelta
+
+from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+
+from .common import UNTIL_JS, DunningCommon
+
+PROMISE_IN_THE_BROWSER = (
+    UNTIL_JS
+    + """
+until(() => document.querySelector('#dunning_promise_form'), (form) => {
+    // The page the form leads to opens in a frame, where the script can see it.
+    const frame = document.createElement('iframe');
+    frame.name = 'dunning_result';
+    document.body.appendChild(frame);
+    form.target = 'dunning_result';
+    form.querySelector('input[name=promise_date]').value = '%(day)s';
+    form.querySelector('button[type=submit]').click();
+    until(() => frame.contentDocument && [...frame.contentDocument.querySelectorAll('.alert-success')]
+        .find((alert) => alert.textContent.includes('payment date is recorded')),
+        () => console.log('test successful'), 'the confirmation');
+}, 'the promise form');
+"""
+)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortal(DunningCommon, AccountTestInvoicingHttpCommon):
+    def setUp(self):
+        super().setUp()
+        self.invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        self.invoice._portal_ensure_token()
+        self.invoice.write(
+            {
+                "dunning_paused": True,
+                "dunning_pause_until": self.company._dunning_today() + timedelta(days=3),
+                "dunning_pause_reason": "Secret internal reason",
+            }
+        )
+        self.today = self.company._dunning_today()
+        self.reason = self.env["account.dunning.dispute.reason"].search([], limit=1)
+
+    def page(self, invoice=None, token=None):
+        invoice = invoice or self.invoice
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}?access_token={token or invoice.access_token}"
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def post(self, action, data, invoice=None, token=None):
+        invoice = invoice or self.invoice
+        html = self.page(self.invoice)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        return self.url_open(
+            f"/my/invoices/{invoice.id}/dunning/{action}",
+            data={"csrf_token": csrf, "access_token": token or invoice.access_token, **data},
+        )
+
+    def test_the_page_offers_both_and_shows_nothing_internal(self):
+        html = self.page()
+        self.assertIn("dunning_promise_form", html)
+        self.assertIn("dunning_dispute_form", html)
+        self.assertIn(self.reason.name, html)
+        for secret in ("Secret internal reason", self.plan.name, "Dunning paused"):
+            self.assertNotIn(secret, html)
+
+    def test_promise_then_one_new_date_then_no_more(self):
+        day = self.today + timedelta(days=10)
+        response = self.post("promise", {"promise_date": str(day)})
+        self.assertIn("payment date is recorded", response.text)
+        promise = self.invoice.dunning_promise_ids
+        self.assertRecordValues(
+            promise, [{"origin": "portal", "date": day, "amount": 1000.0, "state": "open"}]
+        )
+        activity = self.invoice.activity_ids.filtered(lambda a: "Customer portal" in a.summary)
+        self.assertEqual(len(activity), 1)
+        self.assertIn("You promised to pay", self.page())
+        # One new date is allowed (after a minute), then no more.
+        self.invoice.dunning_portal_date -= timedelta(minutes=2)
+        self.post(
+            "promise", {"promise_date": str(day + timedelta(days=5)), "promise_amount": "400"}
+        )
+        self.assertEqual(
+            self.invoice.dunning_promise_ids.filtered(lambda p: p.state == "open").amount, 400.0
+        )
+        self.invoice.dunning_portal_date -= timedelta(minutes=2)
+        response = self.post("promise", {"promise_date": str(day + timedelta(days=6))})
+        self.assertIn("already moved your payment date", response.text)
+        self.assertEqual(len(self.invoice.dunning_promise_ids), 2)
+
+    def test_bad_input_gets_a_clear_message(self):
+        for data, message in (
+            ({"promise_date": str(self.today)}, "within the next 30 days"),
+            ({"promise_date": str(self.today + timedelta(days=31))}, "within the next 30 days"),
+            ({"promise_date": "not a date"}, "within the next 30 days"),
+            (
+                {"promise_date": str(self.today + timedelta(days=5)), "promise_amount": "5000"},
+                "at most the amount due",
+            ),
+            (
+                {"promise_date": str(self.today + timedelta(days=5)), "promise_amount": "abc"},
+                "at most the amount due",
+            ),
+        ):
+            with self.subTest(data=data):
+                response = self.post("promise", data)
+                self.assertIn(message, response.text)
+        self.assertFalse(self.invoice.dunning_promise_ids)
+        response = self.post("dispute", {"reason_id": "0"})
+        self.assertIn("Choose the reason", response.text)
+
+    def test_too_fast(self):
+        day = str(self.today + timedelta(days=10))
+        self.post("promise", {"promise_date": day})
+        response = self.post("promise", {"promise_date": day})
+        self.assertIn("wait a minute", response.text)
+
+    def test_dispute(self):
+        response = self.post(
+            "dispute", {"reason_id": str(self.reason.id), "comment": "Wrong quantity"}
+        )
+        self.assertIn("Your dispute is recorded", response.text)
+        self.assertTrue(self.invoice.dunning_disputed)
+        self.assertEqual(self.invoice.dunning_dispute_reason_id, self.reason)
+        self.assertIn("Wrong quantity", self.invoice.dunning_dispute_note)
+        self.assertIn("disputed the invoice on the portal", self.invoice.message_ids[0].body)
+        self.assertNotIn("dunning_dispute_form", self.page())
+
+    def test_a_token_opens_only_its_own_invoice(self):
+        other = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 300.0)
+        other._portal_ensure_token()
+        day = str(self.today + timedelta(days=10))
+        # Another invoice's token: the action goes nowhere, nothing is recorded.
+        self.post("promise", {"promise_date": day}, invoice=other, token=self.invoice.access_token)
+        self.assertFalse(other.dunning_promise_ids)
+        response = self.url_open(
+            f"/my/invoices/{other.id}?access_token={self.invoice.access_token}"
+        )
+        self.assertNotIn("dunning_promise_form", response.text)
+
+    def test_promise_in_the_browser(self):
+        day = self.today + timedelta(days=7)
+        self.browser_js(
+            f"/my/invoices/{self.invoice.id}?access_token={self.invoice.access_token}",
+            PROMISE_IN_THE_BROWSER % {"day": day.isoformat()},
+            ready="!!document.querySelector('#dunning_promise_form')",
+            timeout=60,
+        )
+        self.assertEqual(self.invoice.dunning_promise_ids.date, day)
