@@ -22,8 +22,9 @@ until(() => document.querySelector('#dunning_promise_form'), (form) => {
     form.target = 'dunning_result';
     form.querySelector('input[name=promise_date]').value = '%(day)s';
     form.querySelector('button[type=submit]').click();
-    until(() => frame.contentDocument && [...frame.contentDocument.querySelectorAll('.alert-success')]
-        .find((alert) => alert.textContent.includes('payment date is recorded')),
+    const alerts = () => frame.contentDocument
+        ? [...frame.contentDocument.querySelectorAll('.alert-success')] : [];
+    until(() => alerts().find((alert) => alert.textContent.includes('payment date is recorded')),
         () => console.log('test successful'), 'the confirmation');
 }, 'the promise form');
 """
