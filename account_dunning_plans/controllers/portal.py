@@ -14,6 +14,10 @@ class DunningPortal(PortalAccount):
     holds the rules). CSRF-protected forms; only the invoice's own customer."""
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        # A visitor with the link of a reminder reads the page in the customer's language.
+        lang = invoice.partner_id.lang
+        if request.env.user._is_public() and lang and request.env["res.lang"]._get_data(code=lang):
+            request.update_context(lang=lang)
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
         values.update(request.env["account.dunning.portal"]._page_values(invoice))
         values["dunning_done"] = kwargs.get("dunning_done")

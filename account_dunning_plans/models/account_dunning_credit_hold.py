@@ -17,8 +17,11 @@ class AccountDunningCreditHold(models.AbstractModel):
     @api.model
     def _apply(self, actions):
         """Hold the customers of ``actions`` (done actions of credit-hold steps)."""
+        holding = actions.step_id.filtered("credit_hold")
+        if not holding:
+            return
         actions = actions.filtered(
-            lambda action: action.state == "done" and action.step_id.credit_hold
+            lambda action: action.state == "done" and action.step_id in holding
         )
         for partner, group in actions.grouped("partner_id").items():
             if partner.dunning_credit_hold:

@@ -73,8 +73,9 @@ class AccountDunningDispatch(models.AbstractModel):
             [due for due in todos if needs_activity(self._step(due).channel, due.decision.reason)],
             today,
         )
+        dated = self.with_context(dunning_date=str(today))
         for due in todos:
-            vals = self._action_vals(due, today, origin, note)
+            vals = self._action_vals(due, today, origin, note, dated)
             if id(due) in activities:
                 vals["activity_id"] = activities[id(due)].id
             action_vals.append(vals)
@@ -382,11 +383,14 @@ class AccountDunningDispatch(models.AbstractModel):
         }
 
     @api.model
-    def _action_vals(self, due, today, origin, note=False):
-        """Values of the action recording ``due`` (state to do)."""
+    def _action_vals(self, due, today, origin, note=False, dated=None):
+        """Values of the action recording ``due`` (state to do). ``dated``: this
+        model in the environment of the run's day (context ``dunning_date``), when
+        already made."""
         step = self._step(due)
         # As of the run's day: the amounts its mails rendered (no second computation).
-        moves = due.moves.with_context(dunning_date=str(today))
+        dated = dated or self.with_context(dunning_date=str(today))
+        moves = due.moves.with_env(dated.env)
         currencies = moves.currency_id
         single = len(currencies) == 1
         return {
@@ -419,12 +423,13 @@ class _Recorder:
         self.note = note
         self.action_vals = action_vals
         self.move_vals = move_vals
+        self.dated = dispatch.with_context(dunning_date=str(today))
 
     def sent(self, due, mail, message=None):
         """``due``'s mail was queued (``message``: the one a person composed, its
         ``mail`` already gone if sent at once): its action, and its invoices' new
         level."""
-        vals = self.dispatch._action_vals(due, self.today, self.origin, self.note)
+        vals = self.dispatch._action_vals(due, self.today, self.origin, self.note, self.dated)
         vals.update(
             state="done",
             mail_id=mail.id,
@@ -463,7 +468,7 @@ class _Recorder:
     def failed(self, dues, reason):
         """``dues``' mail failed for ``reason`` (one line): nothing moves."""
         for due in dues:
-            vals = self.dispatch._action_vals(due, self.today, self.origin)
+            vals = self.dispatch._action_vals(due, self.today, self.origin, dated=self.dated)
             vals.update(state="failed", reason=r.SEND_FAILED, note=reason)
             self.action_vals.append(vals)
             for move in due.moves:

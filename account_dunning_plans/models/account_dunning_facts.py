@@ -395,10 +395,17 @@ class AccountDunningFacts(models.AbstractModel):
     def _receivable_terms(self, moves):
         """The receivable lines of ``moves`` (their installments), by move id, read in
         one query with the few fields :meth:`_amount_due` needs."""
-        lines = self.env["account.move.line"].search_fetch(
-            [("move_id", "in", moves.ids), ("account_id.account_type", "=", "asset_receivable")],
-            ["move_id", "date_maturity", "amount_residual", "amount_residual_currency"],
-            order="id",
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("move_id", "in", moves.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                ],
+                ["move_id", "date_maturity", "amount_residual", "amount_residual_currency"],
+                order="id",
+            )
         )
         terms = defaultdict(lambda: lines.browse())
         for move, move_lines in lines.grouped("move_id").items():

@@ -25,11 +25,15 @@ class AccountDunningFee(models.AbstractModel):
         """Post the fee invoices of ``actions`` (done actions; those whose step does not
         post its recovery costs are left out). One invoice per action and currency,
         one line per reminded invoice that has none yet."""
+        posting = actions.step_id.filtered(
+            lambda step: step.charge_fee and step.fee_posting == "invoice"
+        )
+        if not posting:
+            return  # the usual night: no step posts its costs
         actions = actions.filtered(
             lambda action: action.state == "done"
             and not action.fee_move_id
-            and action.step_id.charge_fee
-            and action.step_id.fee_posting == "invoice"
+            and action.step_id in posting
         )
         for action in actions:
             lines = defaultdict(list)

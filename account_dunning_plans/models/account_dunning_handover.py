@@ -25,8 +25,11 @@ class AccountDunningHandover(models.AbstractModel):
         """Hand over the invoices of ``actions`` (done to-dos of handover steps; the
         others are left out): mark them, and keep the file in each customer's
         discussion. Returns the handed-over invoices."""
+        handing = actions.step_id.filtered("handover")
+        if not handing:
+            return self.env["account.move"]
         actions = actions.filtered(
-            lambda action: action.state == "done" and action.step_id.handover
+            lambda action: action.state == "done" and action.step_id in handing
         )
         handed = self.env["account.move"]
         for (partner, day), group in actions.grouped(lambda a: (a.partner_id, a.date)).items():

@@ -232,12 +232,16 @@ class AccountMove(models.Model):
         Facts = self.env["account.dunning.facts"]
         forced = fields.Date.to_date(self.env.context.get("dunning_date"))
         todays = {}
+        # The receivable lines of the whole batch, in one query.
+        terms = Facts._receivable_terms(self.filtered("id"))
         for move in self:
             company = move.company_id
             if company not in todays:
                 todays[company] = forced or company._dunning_today()
             today = todays[company]
-            due, amount, _company_amount = Facts._amount_due(move, today)
+            due, amount, _company_amount = Facts._amount_due(
+                move, today, terms[move.id] if move.id else None
+            )
             move.dunning_days_overdue = max((today - due).days, 0) if due else 0
             move.dunning_reminder_date = today
             move.dunning_amount_due = amount

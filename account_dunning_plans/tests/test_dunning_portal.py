@@ -155,3 +155,13 @@ class TestDunningPortal(DunningCommon, AccountTestInvoicingHttpCommon):
             timeout=60,
         )
         self.assertEqual(self.invoice.dunning_promise_ids.date, day)
+
+    def test_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        html = self.page()
+        self.assertIn("Je paierai le", html)
+        self.assertIn("Je conteste cette facture", html)
