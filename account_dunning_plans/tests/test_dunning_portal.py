@@ -165,3 +165,32 @@ class TestDunningPortal(DunningCommon, AccountTestInvoicingHttpCommon):
         html = self.page()
         self.assertIn("Je paierai le", html)
         self.assertIn("Je conteste cette facture", html)
+
+    def test_dispute_in_the_browser(self):
+        code = (
+            UNTIL_JS
+            + """
+until(() => document.querySelector('#dunning_dispute_form'), (form) => {
+    const frame = document.createElement('iframe');
+    frame.name = 'dunning_result';
+    document.body.appendChild(frame);
+    form.target = 'dunning_result';
+    const select = form.querySelector('select[name=reason_id]');
+    select.value = select.options[1].value;
+    form.querySelector('input[name=comment]').value = 'Goods never arrived';
+    form.querySelector('button[type=submit]').click();
+    const alerts = () => frame.contentDocument
+        ? [...frame.contentDocument.querySelectorAll('.alert-info')] : [];
+    until(() => alerts().find((alert) => alert.textContent.includes('dispute is recorded')),
+        () => console.log('test successful'), 'the confirmation');
+}, 'the dispute form');
+"""
+        )
+        self.browser_js(
+            f"/my/invoices/{self.invoice.id}?access_token={self.invoice.access_token}",
+            code,
+            ready="!!document.querySelector('#dunning_dispute_form')",
+            timeout=60,
+        )
+        self.assertTrue(self.invoice.dunning_disputed)
+        self.assertIn("Goods never arrived", self.invoice.dunning_dispute_note)
