@@ -166,6 +166,9 @@ class AccountDunningDispatch(models.AbstractModel):
         ``account.dunning.delivery._mail_value``) for mails rendered on the records
         of ``dues_of`` (``{record: [dues]}``, several for a merged mail)."""
         Delivery = self.env["account.dunning.delivery"]
+        # The statements' lines as of the run's day, as the mails render them (and
+        # the actions then read them: computed once).
+        dated = self.with_context(dunning_date=str(day)) if day else self
         delivery, statements, companies = {}, {}, {}
         # Every invoice read in one go, whichever statement lists it.
         prefetch = [
@@ -176,7 +179,7 @@ class AccountDunningDispatch(models.AbstractModel):
             partner = dues[0].partner
             companies[partner.id] = dues[0].moves.company_id
             if len(dues) > 1 or dues[0].scope == "customer":
-                statements[partner.id] = self._statement_values(dues, prefetch)
+                statements[partner.id] = dated._statement_values(dues, prefetch)
         context = {
             "dunning_delivery": delivery,
             "dunning_statements": statements,
