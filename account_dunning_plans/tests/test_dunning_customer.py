@@ -415,6 +415,16 @@ class TestDunningCustomerLevel(DunningCommon):
         measure(2, date(2026, 3, 16))
         self.assertEqual(measure(3, date(2026, 3, 17)), measure(10, date(2026, 3, 18)))
 
+    def test_a_run_for_another_day_states_that_day(self):
+        """The command line's ``--date``: a statement of a run for the 11th of March,
+        made on another day, lists the days overdue as of the 11th."""
+        first = self.grouped_invoice(date(2026, 2, 1), date(2026, 3, 1), 1000.0)
+        with freeze_time("2026-04-20"):
+            self.env["account.dunning.run"]._run(date=date(2026, 3, 11))
+        self.assertEqual(first.dunning_level, 1)
+        rows, _totals = self.table_rows(self.customer_mails(self.grouped))
+        self.assertEqual(rows[first.name][3], "10")  # not 50
+
 
 @tagged("post_install", "-at_install")
 class TestDunningSafetyChecks(DunningCommon):
@@ -506,13 +516,3 @@ class TestDunningSafetyChecks(DunningCommon):
         results = self.run_job(date(2026, 3, 20))
         self.assertEqual(results[mine].outcome, "send")
         self.assertEqual(results[theirs].reason, "stale_bank_data")
-
-    def test_a_run_for_another_day_states_that_day(self):
-        """The command line's ``--date``: a statement of a run for the 11th of March,
-        made on another day, lists the days overdue as of the 11th."""
-        first = self.grouped_invoice(date(2026, 2, 1), date(2026, 3, 1), 1000.0)
-        with freeze_time("2026-04-20"):
-            self.env["account.dunning.run"]._run(date=date(2026, 3, 11))
-        self.assertEqual(first.dunning_level, 1)
-        rows, _totals = self.table_rows(self.customer_mails(self.grouped))
-        self.assertEqual(rows[first.name][3], "10")  # not 50
