@@ -97,6 +97,26 @@ class DunningCommon(AccountTestInvoicingCommon):
             }
         )
 
+    @classmethod
+    def create_grouped_customer(cls, plan, name="Gamma Group", email="gamma@example.com"):
+        """A customer reminded at customer level by ``plan``."""
+        customer = cls.env["res.partner"].create({"name": name, "email": email, "lang": "en_US"})
+        customer.write({"dunning_plan_mode": "custom", "dunning_plan_id": plan.id})
+        return customer
+
+    def send_composed(self, result, edit=None):
+        """Send the mail composer ``result`` (an action) opened, after ``edit(composer)``."""
+        self.assertEqual(result["res_model"], "mail.compose.message")
+        composer = (
+            self.env["mail.compose.message"]
+            .browse(result["res_id"])
+            .with_context(**result["context"])
+        )
+        if edit:
+            edit(composer)
+        composer.action_send_mail()
+        return composer
+
     def create_invoice(
         self, invoice_date, due_date, amount=1000.0, partner=None, taxes=None, **vals
     ):

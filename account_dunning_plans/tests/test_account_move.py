@@ -72,19 +72,6 @@ class TestAccountMoveDunning(DunningCommon):
             lambda message: message.message_type == "comment" and message.partner_ids
         )
 
-    def send_composed(self, result, edit=None):
-        """Send the mail composer ``result`` (an action) opened, after ``edit(composer)``."""
-        self.assertEqual(result["res_model"], "mail.compose.message")
-        composer = (
-            self.env["mail.compose.message"]
-            .browse(result["res_id"])
-            .with_context(**result["context"])
-        )
-        if edit:
-            edit(composer)
-        composer.action_send_mail()
-        return composer
-
     def test_send_now(self):
         """Send reminder now opens the step's mail in the composer; sending it records
         the reminder like the nightly job would."""

@@ -23,10 +23,7 @@ class TestDunningCustomerLevel(DunningCommon):
             name="Grouped",
             scope="customer",
         )
-        cls.grouped = cls.env["res.partner"].create(
-            {"name": "Gamma Group", "email": "gamma@example.com", "lang": "en_US"}
-        )
-        cls.grouped.write({"dunning_plan_mode": "custom", "dunning_plan_id": cls.customer_plan.id})
+        cls.grouped = cls.create_grouped_customer(cls.customer_plan)
 
     # == helpers ==
     def customer_mails(self, partner):

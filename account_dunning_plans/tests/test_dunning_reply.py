@@ -120,10 +120,7 @@ class TestDunningReply(DunningCommon):
 
     def test_a_reply_to_a_statement_pauses_the_customer(self):
         plan = self.create_plan([(10, "customer")], name="Grouped", scope="customer")
-        grouped = self.env["res.partner"].create(
-            {"name": "Gamma Group", "email": "gamma@example.com", "lang": "en_US"}
-        )
-        grouped.write({"dunning_plan_mode": "custom", "dunning_plan_id": plan.id})
+        grouped = self.create_grouped_customer(plan)
         invoice = self.create_invoice(date(2026, 3, 2), date(2026, 3, 10), partner=grouped)
         self.run_job(date(2026, 3, 20))
         action = self.env["account.dunning.action"].search([("partner_id", "=", grouped.id)])

@@ -23,10 +23,7 @@ class TestStatementSend(DunningCommon):
             name="Grouped",
             scope="customer",
         )
-        cls.grouped = cls.env["res.partner"].create(
-            {"name": "Gamma Group", "email": "gamma@example.com", "lang": "en_US"}
-        )
-        cls.grouped.write({"dunning_plan_mode": "custom", "dunning_plan_id": cls.customer_plan.id})
+        cls.grouped = cls.create_grouped_customer(cls.customer_plan)
 
     # == helpers ==
     def send(self, partner, edit=None, confirm=False):
@@ -40,16 +37,7 @@ class TestStatementSend(DunningCommon):
                 if confirm:
                     dialog.hold_ids.confirmed = True
                 result = dialog.action_send()
-            self.assertEqual(result["res_model"], "mail.compose.message")
-            composer = (
-                self.env["mail.compose.message"]
-                .browse(result["res_id"])
-                .with_context(**result["context"])
-            )
-            if edit:
-                edit(composer)
-            composer.action_send_mail()
-        return composer
+            return self.send_composed(result, edit)
 
     def sent_to(self, partner, model="res.partner"):
         """Messages sent by e-mail to ``partner`` on its own thread (or ``model``'s)."""

@@ -224,10 +224,7 @@ class TestDunningStatementUi(DunningCommon, AccountTestInvoicingHttpCommon):
         plan = self.create_plan(
             [(10, "customer"), (30, "customer")], name="Grouped", scope="customer"
         )
-        grouped = self.env["res.partner"].create(
-            {"name": "Gamma Group", "email": "gamma@example.com", "lang": "en_US"}
-        )
-        grouped.write({"dunning_plan_mode": "custom", "dunning_plan_id": plan.id})
+        grouped = self.create_grouped_customer(plan)
         invoices = self.create_invoice(
             date(2026, 2, 1), date(2026, 3, 1), partner=grouped
         ) | self.create_invoice(date(2026, 2, 5), date(2026, 3, 5), partner=grouped)
