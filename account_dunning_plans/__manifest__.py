@@ -25,6 +25,7 @@
         "wizards/account_dunning_plan_assign_views.xml",
         "views/account_dunning_action_views.xml",
         "views/account_dunning_followup_views.xml",
+        "views/account_dunning_payment_plan_views.xml",
         "wizards/account_dunning_pause_views.xml",
         "wizards/account_dunning_activation_views.xml",
         "wizards/account_dunning_promise_register_views.xml",

@@ -16,6 +16,7 @@ from .explain import Explanation, explain, explain_day
 from .facts import Decision, Invoice, Plan, Policy, Step
 from .group import CustomerDecision, decide_customer, reference_invoice
 from .manual import ManualAction, ManualSend, manual_send, manual_send_group, manual_statement
+from .payment_plan import PaymentPlan, courtesy_due, payment_plan_outcome
 from .promise import BROKEN, KEPT, PARTIAL, promise_end, promise_outcome, settle_promise
 from .rules import needs_activity, report_due, report_period_start
 
@@ -33,6 +34,7 @@ __all__ = [
     "Invoice",
     "ManualAction",
     "ManualSend",
+    "PaymentPlan",
     "Plan",
     "Policy",
     "SendWindow",
@@ -40,6 +42,7 @@ __all__ = [
     "WorkCalendar",
     "add_days",
     "apply_day",
+    "courtesy_due",
     "decide",
     "decide_customer",
     "decide_day",
@@ -57,6 +60,7 @@ __all__ = [
     "next_business_day",
     "next_retry",
     "next_step_index",
+    "payment_plan_outcome",
     "promise_end",
     "promise_outcome",
     "reasons",

@@ -13,7 +13,7 @@ from . import reasons as r
 from .decide import decide
 from .facts import Decision, Invoice, Plan, Policy, evolve
 from .group import decide_customer
-from .promise import settle_promise
+from .payment_plan import settle
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,13 @@ def forecast(customer: Customer, start: date, days: int):
     """What the job would do each day from ``start`` for ``days`` days.
 
     Returns ``[(day, statuses, actions)]``, one entry per day, assuming nothing is
-    paid, no promise is kept and nobody handles the to-dos. Promises are settled each
-    day as the job settles them (:func:`.promise.settle_promise`).
+    paid, no promise is kept and nobody handles the to-dos. Promises and payment plans
+    are settled each day as the job settles them (:func:`.payment_plan.settle`).
     """
     result = []
     for offset in range(days):
         day = start + timedelta(days=offset)
-        customer = _each_invoice(customer, partial(settle_promise, today=day))
+        customer = _each_invoice(customer, partial(settle, today=day))
         statuses, actions = decide_day(customer, day)
         result.append((day, statuses, actions))
         customer = apply_day(customer, actions, day)
@@ -150,13 +150,14 @@ def forecast_events(customer: Customer, start: date, days: int):
 
     Only the days on which something may happen are decided: the day after an action,
     the earliest next date of the day's decisions, the end of a pause or of a promise,
-    every day while a broken promise's step waits. Between two of those days nothing is
+    every day while a broken promise's step waits, the day a
+    payment plan breaks. Between two of those days nothing is
     sent, so nothing changes (a contact only ever delays the others)."""
     result = []
     end = start + timedelta(days=days)
     day = start
     while day < end:
-        customer = _each_invoice(customer, partial(settle_promise, today=day))
+        customer = _each_invoice(customer, partial(settle, today=day))
         statuses, actions = decide_day(customer, day)
         if actions or day == start:
             result.append((day, statuses, actions))
@@ -185,6 +186,8 @@ def _wake_day(customer: Customer, statuses, today: date):
             candidates.append(invoice.promise_until + timedelta(days=1))
         if invoice.pause_until:
             candidates.append(invoice.pause_until)
+        if invoice.payment_plan is not None and invoice.payment_plan.breaks_on():
+            candidates.append(invoice.payment_plan.breaks_on())
     if customer.pause_until:
         candidates.append(customer.pause_until)
     candidates = [candidate for candidate in candidates if candidate > today]

@@ -16,7 +16,7 @@ from .facts import (
     Policy,
     evolve,
 )
-from .promise import settle_promise
+from .payment_plan import settle
 
 PAID_STATES = ("paid", "reversed")
 
@@ -258,10 +258,10 @@ def in_plan(plan: Plan | None, invoice: Invoice, today: date):
 
     The one place for two rules. A level counts only in the plan it was reached in:
     under another plan the invoice starts afresh (level 0, no last date; ``restart``
-    True). An open promise whose outcome is known today is settled
-    (:func:`.promise.settle_promise`).
+    True). An open promise or payment plan whose outcome is known today is settled
+    (:func:`.promise.settle_promise`, :func:`.payment_plan.settle_payment_plan`).
     """
-    invoice = settle_promise(invoice, today)
+    invoice = settle(invoice, today)
     if plan is None or invoice.level_plan in (None, plan.key):
         return invoice, False
     moved = bool(invoice.level or invoice.last_date)
@@ -292,9 +292,9 @@ def _decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) ->
         return Decision(r.SKIP, skip, level=invoice.level)
     waiting = wait_reason(invoice, today)
     if waiting:
-        reason, until = waiting
-        free = replace(invoice, paused=False, pause_until=None, promise_until=None)
-        next_day = _next_date(plan, free, policy, until) if until else None
+        reason, _until = waiting
+        until = wait_end(invoice, today)
+        next_day = _next_date(plan, unstopped(invoice), policy, until) if until else None
         return Decision(r.WAIT, reason, None, invoice.level, next_day)
     theoretical = step_dates(plan, invoice)
     index = _first_step(plan, invoice, theoretical, today)
@@ -329,12 +329,37 @@ def wait_reasons(invoice: Invoice, today: date):
     """Every ``(reason, first day it may end)`` of a person stopping the plan.
 
     A pause lasts until its end date (excluded) or until resumed; an open payment
-    promise until its date plus the grace period (included).
+    promise until its date plus the grace period (included); a payment plan until it
+    is kept or broken (if nothing more is paid, the day it breaks).
     """
     if invoice.paused and (invoice.pause_until is None or today < invoice.pause_until):
         yield r.PAUSED, invoice.pause_until
     if invoice.promise_until and today <= invoice.promise_until:
         yield r.PROMISED, shift(invoice.promise_until, 1)
+    if invoice.payment_plan is not None:
+        yield r.PAYMENT_PLAN, invoice.payment_plan.breaks_on()
+
+
+def wait_end(invoice: Invoice, today: date):
+    """The first day every stop of :func:`wait_reasons` may be over (None: one lasts
+    until a person ends it)."""
+    ends = [until for _reason, until in wait_reasons(invoice, today)]
+    if not ends or None in ends:
+        return None
+    return max(ends)
+
+
+def unstopped(invoice: Invoice) -> Invoice:
+    """``invoice`` once the stops of :func:`wait_reasons` are over, nothing being
+    paid: a payment plan then broke, and asks for the broken-promise step."""
+    return evolve(
+        invoice,
+        paused=False,
+        pause_until=None,
+        promise_until=None,
+        payment_plan=None,
+        promise_broken=invoice.promise_broken or invoice.payment_plan is not None,
+    )
 
 
 def wait_reason(invoice: Invoice, today: date):

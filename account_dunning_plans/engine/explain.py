@@ -21,6 +21,7 @@ from .decide import (
     in_plan,
     last_contact,
     step_dates,
+    unstopped,
 )
 from .facts import CONTEXTUAL, DUE_DATE, INVOICE_DATE, PREVIOUS_STEP, Decision, Invoice, Plan
 
@@ -85,11 +86,10 @@ def explain(plan: Plan | None, invoice: Invoice, policy, today: date) -> Explana
     invoice, _restart = in_plan(plan, invoice, today)
     if decision.outcome in (r.SKIP, r.DONE) and decision.reason != r.STANDBY:
         return Explanation(decision)
-    if decision.reason in (r.PAUSED, r.PROMISED):
+    if decision.reason in (r.PAUSED, r.PROMISED, r.PAYMENT_PLAN):
         # A person stopped the plan: the step that follows is timed without the stop.
-        free = replace(invoice, paused=False, pause_until=None, promise_until=None)
         day = decision.next_date or today
-        timing = _timing(plan, free, policy, day)
+        timing = _timing(plan, unstopped(invoice), policy, day)
         return replace(timing, decision=decision)
     explanation = replace(_timing(plan, invoice, policy, today), decision=decision)
     if decision.reason == r.STANDBY or decision.reason == hold_reason(invoice, policy, today):

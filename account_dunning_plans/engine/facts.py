@@ -122,10 +122,12 @@ class Invoice:
     resumed by hand) stops the plan. An open payment promise waits until
     ``promise_until`` (its date plus the grace period, included); ``promise_amount``
     was promised and ``promise_paid`` paid since (None: unknown, the promise breaks
-    when its wait is over). ``promise_broken`` asks for the plan's broken-promise step,
-    if any. ``acted_today``: keys of the steps executed (or given a to-do) for this
-    invoice today. ``in_collection``: handed over to a collection agency or a bailiff
-    (never reminded again).
+    when its wait is over). ``payment_plan``: the agreed installments
+    (:class:`.payment_plan.PaymentPlan`) the invoice is in, replacing its reminders
+    while honoured. ``promise_broken`` asks for the plan's broken-promise step, if any
+    (a promise or a payment plan was broken). ``acted_today``: keys of the steps
+    executed (or given a to-do) for this invoice today. ``in_collection``: handed over
+    to a collection agency or a bailiff (never reminded again).
     """
 
     due_date: date
@@ -153,6 +155,7 @@ class Invoice:
     promise_until: date | None = None
     promise_amount: float | None = None
     promise_paid: float = 0.0
+    payment_plan: object = None
     promise_broken: bool = False
     acted_today: frozenset = frozenset()
     key: object = None

@@ -39,6 +39,7 @@ STALE_BANK_DATA = "stale_bank_data"
 UNMATCHED_PAYMENTS = "unmatched_payments"
 PAUSED = "paused"
 PROMISED = "promised"
+PAYMENT_PLAN = "payment_plan"  # installments agreed: courtesy reminders only
 
 # Reasons for SEND / TODO / DONE (BROKEN_PROMISE: the plan's step for broken promises)
 STEP_DUE = "step_due"
@@ -80,6 +81,7 @@ WAIT_REASONS = (
     UNMATCHED_PAYMENTS,
     PAUSED,
     PROMISED,
+    PAYMENT_PLAN,
 )
 ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE)
 # Reasons a person, a safety check or a failure holds an invoice's reminders with
@@ -87,6 +89,7 @@ ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE)
 HELD_REASONS = (
     PAUSED,
     PROMISED,
+    PAYMENT_PLAN,
     DISPUTED,
     INVOICE_BLOCKED,
     CUSTOMER_BLOCKED,

@@ -271,10 +271,23 @@ class AccountDunningFacts(models.AbstractModel):
             promise_paid=max(promise.residual_at_promise - move.amount_residual, 0.0)
             if promise
             else 0.0,
+            payment_plan=self._payment_plan(move, customer),
             promise_broken=move.dunning_promise_broken,
             acted_today=frozenset(move_stats["acted_today"]),
             key=move.id,
         )
+
+    @api.model
+    def _payment_plan(self, move, customer):
+        """The running payment plan ``move`` is in, as the engine sees it, or None;
+        read once per customer (``customer``: its facts)."""
+        plan = move.dunning_payment_plan_ids.filtered(lambda p: p.state == "open")[:1]
+        if not plan:
+            return None
+        known = customer.setdefault("payment_plans", {})
+        if plan.id not in known:
+            known[plan.id] = plan._engine_plan()
+        return known[plan.id]
 
     @api.model
     def _has_email(self, scope, move, customer):
@@ -430,6 +443,7 @@ class AccountDunningFacts(models.AbstractModel):
         moves.commercial_partner_id.mapped("dunning_pause_until")  # customers' pauses too
         moves.commercial_partner_id.child_ids.mapped("email_normalized")  # their contacts
         moves.dunning_promise_ids.mapped("state")  # their promises
+        moves.dunning_payment_plan_ids.installment_ids.mapped("date")  # and payment plans
         Plan = self.env["account.dunning.plan"]
         engine_plans = {}
         companies = {}

@@ -214,8 +214,9 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _settle_people(self, todays):
-        """End the pauses that reached their end date and close the promises whose
-        outcome is known, before anything is decided."""
+        """End the pauses that reached their end date, close the promises and payment
+        plans whose outcome is known, and send the payment plans' courtesy reminders,
+        before anything is decided."""
         first = min(todays.values(), default=fields.Date.context_today(self))
         # The run decides their status next: no refresh of it on the way.
         self = self.with_context(dunning_no_refresh=True)
@@ -224,6 +225,7 @@ class AccountDunningRun(models.AbstractModel):
         promises = self.env["account.dunning.promise"].search([("state", "=", "open")])
         for company, company_promises in promises.grouped("company_id").items():
             company_promises._evaluate(todays.get(company) or first)
+        self.env["account.dunning.payment.plan"]._settle(todays)
 
     @api.model
     def _get_domain(self, todays):

@@ -188,6 +188,24 @@ class AccountMove(models.Model):
         readonly=True,
         help="A payment promise was broken; the plan's broken-promise step comes next.",
     )
+    dunning_payment_plan_ids = fields.Many2many(
+        "account.dunning.payment.plan",
+        "account_dunning_payment_plan_move_rel",
+        "move_id",
+        "payment_plan_id",
+        string="Payment plans",
+        readonly=True,
+        copy=False,
+    )
+    dunning_payment_plan_id = fields.Many2one(
+        "account.dunning.payment.plan",
+        string="Payment plan",
+        compute="_compute_dunning_payment_plan",
+        help="The running payment plan this invoice is in: it is not reminded meanwhile.",
+    )
+    dunning_installment_ids = fields.One2many(
+        related="dunning_payment_plan_id.installment_ids", string="Installments"
+    )
     dunning_disputed = fields.Boolean(string="Disputed", copy=False, groups=ACCOUNTING_GROUPS)
     dunning_dispute_reason_id = fields.Many2one(
         "account.dunning.dispute.reason",
@@ -308,6 +326,13 @@ class AccountMove(models.Model):
             promise = move.dunning_promise_ids.filtered(lambda p: p.state == "open")[:1]
             move.dunning_promise_date = promise.date
             move.dunning_promise_amount = promise.amount
+
+    @api.depends("dunning_payment_plan_ids.state")
+    def _compute_dunning_payment_plan(self):
+        for move in self:
+            move.dunning_payment_plan_id = move.dunning_payment_plan_ids.filtered(
+                lambda plan: plan.state == "open"
+            )[:1]
 
     def _inverse_dunning_promise(self):
         Promise = self.env["account.dunning.promise"]
@@ -459,6 +484,15 @@ class AccountMove(models.Model):
         if self.move_type != "out_invoice" or self.state != "posted":
             raise UserError(self.env._("Only posted customer invoices can get a promise."))
         return self.env["account.dunning.promise.register"]._open_for(self)
+
+    def action_dunning_payment_plan(self):
+        """This invoice's running payment plan, or a new one for it (a draft)."""
+        self.ensure_one()
+        if self.move_type != "out_invoice" or self.state != "posted":
+            raise UserError(self.env._("Only posted customer invoices can get a payment plan."))
+        return self.env["account.dunning.payment.plan"]._open_for(
+            self.commercial_partner_id, self.company_id, self
+        )
 
     def action_dunning_dispute(self):
         return self.env["account.dunning.dispute.register"]._open_for(self)

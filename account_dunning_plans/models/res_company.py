@@ -88,6 +88,33 @@ class ResCompany(models.Model):
         default=1,
         help="How many times a customer may move a promised date from the portal.",
     )
+    dunning_portal_payment_plan = fields.Boolean(
+        string="Portal payment plans",
+        help="A customer may propose a payment plan from an overdue invoice's portal page, "
+        "within the limits below; it runs at once.",
+    )
+    dunning_portal_installments = fields.Integer(
+        string="Portal payment plan: installments at most",
+        default=3,
+        help="How many installments a customer may choose from the portal.",
+    )
+    dunning_portal_payment_plan_days = fields.Integer(
+        string="Portal payment plan: days at most",
+        default=90,
+        help="How far ahead the last installment a customer chooses may fall.",
+    )
+    dunning_installment_grace_days = fields.Integer(
+        string="Grace days after an installment",
+        default=3,
+        help="A payment plan is broken when an installment is not paid this many days "
+        "after its date.",
+    )
+    dunning_installment_notice_days = fields.Integer(
+        string="Courtesy reminder before an installment (days)",
+        default=3,
+        help="The customer is reminded of each installment of a payment plan this many "
+        "days before it (0: never).",
+    )
     dunning_reply_action = fields.Selection(
         [
             ("pause", "Pause and notify"),
@@ -247,6 +274,10 @@ class ResCompany(models.Model):
         "dunning_reply_pause_days",
         "dunning_portal_promise_days",
         "dunning_portal_promise_extensions",
+        "dunning_portal_installments",
+        "dunning_portal_payment_plan_days",
+        "dunning_installment_grace_days",
+        "dunning_installment_notice_days",
     )
     def _check_dunning_numbers(self):
         """Days and thresholds a person can mean: never negative, days within ten years
@@ -259,6 +290,10 @@ class ResCompany(models.Model):
                 (company.dunning_reply_pause_days, 3650),
                 (company.dunning_portal_promise_days, 3650),
                 (company.dunning_portal_promise_extensions, 3650),
+                (company.dunning_portal_installments, 120),
+                (company.dunning_portal_payment_plan_days, 3650),
+                (company.dunning_installment_grace_days, 365),
+                (company.dunning_installment_notice_days, 365),
                 (company.dunning_max_age_at_activation, 36500),
             ]
             if any(not 0 <= value <= limit for value, limit in days):

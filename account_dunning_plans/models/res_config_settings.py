@@ -20,6 +20,21 @@ class ResConfigSettings(models.TransientModel):
     dunning_portal_promise_extensions = fields.Integer(
         related="company_id.dunning_portal_promise_extensions", readonly=False
     )
+    dunning_portal_payment_plan = fields.Boolean(
+        related="company_id.dunning_portal_payment_plan", readonly=False
+    )
+    dunning_portal_installments = fields.Integer(
+        related="company_id.dunning_portal_installments", readonly=False
+    )
+    dunning_portal_payment_plan_days = fields.Integer(
+        related="company_id.dunning_portal_payment_plan_days", readonly=False
+    )
+    dunning_installment_grace_days = fields.Integer(
+        related="company_id.dunning_installment_grace_days", readonly=False
+    )
+    dunning_installment_notice_days = fields.Integer(
+        related="company_id.dunning_installment_notice_days", readonly=False
+    )
     dunning_reply_action = fields.Selection(
         related="company_id.dunning_reply_action", readonly=False, required=True
     )

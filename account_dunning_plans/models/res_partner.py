@@ -87,6 +87,13 @@ class ResPartner(models.Model):
         compute="_compute_dunning_promise_counts",
         groups="account.group_account_invoice",
     )
+    dunning_payment_plan_ids = fields.One2many(
+        "account.dunning.payment.plan",
+        "partner_id",
+        string="Payment plans",
+        domain=[("state", "in", ("draft", "open"))],
+        readonly=True,
+    )
     dunning_promise_broken_count = fields.Integer(
         string="Promises broken",
         compute="_compute_dunning_promise_counts",
@@ -408,6 +415,13 @@ class ResPartner(models.Model):
     def action_dunning_unblock(self):
         """Let automatic reminders reach these customers again."""
         self.commercial_partner_id._dunning_write_as_accountant({"dunning_blocked": False})
+
+    def action_dunning_payment_plan(self):
+        """A payment plan for the customer's overdue invoices (a new draft)."""
+        self.ensure_one()
+        return self.env["account.dunning.payment.plan"]._open_for(
+            self.commercial_partner_id, self.env.company
+        )
 
     def action_dunning_send_statement(self):
         """Send the customer's next reminders now, by e-mail, as one statement (the

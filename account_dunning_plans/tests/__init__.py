@@ -26,9 +26,11 @@ from . import test_dunning_render
 from . import test_dunning_live_status
 from . import test_dunning_cockpit
 from . import test_engine_legal
+from . import test_engine_payment_plan
 from . import test_dunning_activation
 from . import test_dunning_analysis
 from . import test_dunning_statement_send
 from . import test_dunning_legal
 from . import test_dunning_reply
 from . import test_dunning_portal
+from . import test_dunning_payment_plan

@@ -93,6 +93,31 @@ def _timing_lines(env, why, plan):
     return lines
 
 
+def _stop_line(env, decision):
+    """The sentence of a person stopping the plan (a pause, a promise, a payment
+    plan), or None."""
+    if decision.reason == r.PAUSED:
+        if decision.next_date:
+            return env._("Paused until %(date)s.", date=_date(env, decision.next_date))
+        return env._("Paused until resumed by hand.")
+    if decision.reason == r.PROMISED:
+        return env._(
+            "Payment promised: the plan waits, and goes on from %(date)s if the "
+            "promise is not kept.",
+            date=_date(env, decision.next_date),
+        )
+    if decision.reason == r.PAYMENT_PLAN:
+        if decision.next_date:
+            return env._(
+                "Payment plan agreed: the customer is only reminded of its installments. "
+                "If an installment is missed, the plan breaks on %(date)s and dunning "
+                "resumes.",
+                date=_date(env, decision.next_date),
+            )
+        return env._("Payment plan agreed: the customer is only reminded of its installments.")
+    return None
+
+
 def explanation_lines(env, why, plan, reasons, detail=None):
     """Sentences explaining ``why`` (an :class:`..engine.explain.Explanation`) under
     ``plan`` (a plan record, possibly empty). ``reasons``: code -> label; ``detail``:
@@ -148,20 +173,9 @@ def explanation_lines(env, why, plan, reasons, detail=None):
         if detail:
             lines.append(detail)
         return lines
-    if decision.reason == r.PAUSED:
-        lines.append(
-            env._("Paused until %(date)s.", date=_date(env, decision.next_date))
-            if decision.next_date
-            else env._("Paused until resumed by hand.")
-        )
-    elif decision.reason == r.PROMISED:
-        lines.append(
-            env._(
-                "Payment promised: the plan waits, and goes on from %(date)s if the "
-                "promise is not kept.",
-                date=_date(env, decision.next_date),
-            )
-        )
+    stop = _stop_line(env, decision)
+    if stop:
+        lines.append(stop)
     elif decision.reason == r.TODO_PENDING:
         lines.append(env._("Step %(step)s waits for a person: its to-do is still open.", step=step))
         return lines
@@ -170,8 +184,8 @@ def explanation_lines(env, why, plan, reasons, detail=None):
     ):
         lines.append(
             env._(
-                "A payment promise was broken: step %(step)s runs once, without moving "
-                "the level.",
+                "A payment promise or payment plan was broken: step %(step)s runs once, "
+                "without moving the level.",
                 step=step,
             )
         )
