@@ -120,15 +120,18 @@ def courtesy_due(plan: PaymentPlan, today: date):
 
 def split(amount: float, count: int, first: date, months: int = 1, digits: int = 2):
     """``count`` installments of ``amount`` from ``first``, every ``months`` months
-    (the same day of the month, or the month's last day), rounded to ``digits``: equal
-    amounts, the rounding difference on the last one."""
+    (the same day of the month, or the month's last day), in units of ``digits``
+    decimals: equal amounts, what is left over on the last one."""
     if count < 1:
         return []
-    share = round(amount / count, digits)
-    installments = [(_add_months(first, index * months), share) for index in range(count)]
-    last_day, _share = installments[-1]
-    installments[-1] = (last_day, round(amount - share * (count - 1), digits))
-    return installments
+    unit = 10**digits
+    total = round(amount * unit)
+    share = total // count
+    last = total - share * (count - 1)
+    return [
+        (_add_months(first, index * months), (last if index == count - 1 else share) / unit)
+        for index in range(count)
+    ]
 
 
 def _add_months(day: date, months: int) -> date:

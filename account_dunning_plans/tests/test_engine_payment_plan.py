@@ -146,11 +146,17 @@ class TestPaymentPlan(EngineCase):
     def test_split(self):
         self.assertEqual(
             split(1000.0, 3, date(2026, 1, 31)),
-            [(date(2026, 1, 31), 333.33), (date(2026, 2, 28), 333.33), (date(2026, 3, 31), 333.34)],
+            [
+                (date(2026, 1, 31), 333.33),
+                (date(2026, 2, 28), 333.33),
+                (date(2026, 3, 31), 333.34),
+            ],
         )
         self.assertEqual(split(100.0, 1, date(2026, 12, 15)), [(date(2026, 12, 15), 100.0)])
         self.assertEqual(split(100.0, 2, date(2026, 12, 15))[1][0], date(2027, 1, 15))
         self.assertEqual(split(100.0, 0, date(2026, 12, 15)), [])
+        # Never more than the amount on the first ones: 0.20 in 8 is 7 x 0.02 + 0.06.
+        self.assertEqual([a for _d, a in split(0.2, 8, date(2026, 1, 1))], [0.02] * 7 + [0.06])
 
     @settings(max_examples=200, deadline=None)
     @given(
@@ -161,8 +167,10 @@ class TestPaymentPlan(EngineCase):
     )
     def test_split_is_a_valid_schedule(self, amount, count, months, first):
         installments = split(amount, count, first, months)
-        if amount / count < 0.01:
-            return  # less than a cent each: the accountant chooses fewer installments
+        if amount < count / 100:
+            # Less than a cent each: refused, the accountant chooses fewer installments.
+            self.assertEqual(schedule_error(installments, amount, first), NOT_POSITIVE)
+            return
         self.assertIsNone(schedule_error(installments, amount, first))
         days = [day for day, _amount in installments]
         self.assertEqual(days, sorted(days))
