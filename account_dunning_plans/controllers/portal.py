@@ -10,8 +10,9 @@ from odoo.addons.account.controllers.portal import PortalAccount
 
 class DunningPortal(PortalAccount):
     """On the customer's page of an invoice (with its access token, no account
-    needed): "I will pay on…" and "I dispute this invoice" (``account.dunning.portal``
-    holds the rules). CSRF-protected forms; only the invoice's own customer."""
+    needed): "I will pay on…", "I will pay in installments" and "I dispute this
+    invoice" (``account.dunning.portal`` holds the rules). CSRF-protected forms; only
+    the invoice's own customer."""
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         # A visitor with the link of a reminder reads the page in the customer's language.
@@ -47,6 +48,25 @@ class DunningPortal(PortalAccount):
         except UserError as error:
             return self._dunning_back(invoice, dunning_error=error.args[0])
         return self._dunning_back(invoice, dunning_done="promise")
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/dunning/payment_plan",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def dunning_payment_plan(
+        self, invoice_id, access_token=None, count=None, first_date=None, **kw
+    ):
+        try:
+            invoice = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            request.env["account.dunning.portal"]._payment_plan(invoice, count, first_date)
+        except UserError as error:
+            return self._dunning_back(invoice, dunning_error=error.args[0])
+        return self._dunning_back(invoice, dunning_done="payment_plan")
 
     @http.route(
         "/my/invoices/<int:invoice_id>/dunning/dispute",

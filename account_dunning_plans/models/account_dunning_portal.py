@@ -34,12 +34,20 @@ class AccountDunningPortal(models.AbstractModel):
         )
         company = invoice.company_id
         today = company._dunning_today()
+        payment_plan = invoice.dunning_payment_plan_id
         return {
             "dunning_open": open_invoice,
             "dunning_promise": promise,
+            "dunning_payment_plan": payment_plan,
             "dunning_can_promise": open_invoice
             and not invoice.dunning_disputed
+            and not payment_plan
             and self._promises_left(invoice) > 0,
+            "dunning_can_plan": open_invoice and self._can_plan(invoice, today),
+            "dunning_max_installments": company.dunning_portal_installments,
+            "dunning_plan_max_date": fields.Date.to_string(
+                today + timedelta(days=company.dunning_portal_payment_plan_days)
+            ),
             "dunning_can_dispute": open_invoice and not invoice.dunning_disputed,
             "dunning_disputed": invoice.dunning_disputed,
             "dunning_reasons": self.env["account.dunning.dispute.reason"].sudo().search([]),
@@ -48,6 +56,20 @@ class AccountDunningPortal(models.AbstractModel):
                 today + timedelta(days=company.dunning_portal_promise_days)
             ),
         }
+
+    @api.model
+    def _can_plan(self, invoice, today):
+        """Whether the customer may propose a payment plan for ``invoice`` from the
+        portal: the company allows it, the invoice is overdue, neither disputed nor in
+        a payment plan already, and no plan of the portal was agreed for it before."""
+        return bool(
+            invoice.company_id.dunning_portal_payment_plan
+            and invoice.company_id.dunning_portal_installments >= 2
+            and (invoice.invoice_date_due or invoice.invoice_date) < today
+            and not invoice.dunning_disputed
+            and not invoice.dunning_payment_plan_id
+            and not invoice.dunning_payment_plan_ids.filtered(lambda p: p.origin == "portal")
+        )
 
     @api.model
     def _promises_left(self, invoice):
@@ -123,6 +145,70 @@ class AccountDunningPortal(models.AbstractModel):
             ),
         )
         return promise
+
+    @api.model
+    def _payment_plan(self, invoice, count, first_date):
+        """Agree the customer's payment plan of ``invoice``: ``count`` monthly
+        installments from ``first_date`` (texts from the form), within the company's
+        limits (:meth:`account.dunning.payment.plan._check_schedule`)."""
+        self._check(invoice)
+        company = invoice.company_id
+        today = company._dunning_today()
+        if not self._can_plan(invoice, today):
+            raise UserError(self.env._("A payment plan cannot be chosen here: please contact us."))
+        try:
+            count = int(count)
+            day = fields.Date.to_date(first_date)
+        except (TypeError, ValueError):
+            count, day = 0, None
+        last_by = today + timedelta(days=company.dunning_portal_payment_plan_days)
+        if not day or not today < day <= last_by:
+            raise UserError(
+                self.env._(
+                    "Choose a first payment date within the next %(days)s days.",
+                    days=company.dunning_portal_payment_plan_days,
+                )
+            )
+        if not 2 <= count <= company.dunning_portal_installments:
+            raise UserError(
+                self.env._(
+                    "Choose between 2 and %(count)s installments.",
+                    count=company.dunning_portal_installments,
+                )
+            )
+        # Nothing is kept of a plan refused (the controller shows the message).
+        with self.env.cr.savepoint():
+            plan = (
+                self.env["account.dunning.payment.plan"]
+                .sudo()
+                .with_company(company)
+                .create(
+                    {
+                        "partner_id": invoice.commercial_partner_id.id,
+                        "company_id": company.id,
+                        "currency_id": invoice.currency_id.id,
+                        "move_ids": [fields.Command.set(invoice.ids)],
+                        "origin": "portal",
+                        "installment_count": count,
+                        "first_date": day,
+                        "interval_months": 1,
+                        "note": self.env._("From the customer portal"),
+                    }
+                )
+            )
+            plan.action_split()
+            plan._check_schedule(company.dunning_portal_installments, last_by)
+            plan.action_confirm()
+        self._done(
+            invoice,
+            self.env._(
+                "The customer chose on the portal to pay in %(count)s installments: "
+                "%(schedule)s.",
+                count=count,
+                schedule=plan._schedule_text(),
+            ),
+        )
+        return plan
 
     @api.model
     def _dispute(self, invoice, reason_id, comment=None):

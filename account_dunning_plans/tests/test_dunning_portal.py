@@ -194,3 +194,96 @@ until(() => document.querySelector('#dunning_dispute_form'), (form) => {
         )
         self.assertTrue(self.invoice.dunning_disputed)
         self.assertIn("Goods never arrived", self.invoice.dunning_dispute_note)
+
+    # == Payment plans ==
+    def allow_payment_plans(self):
+        self.company.write(
+            {
+                "dunning_portal_payment_plan": True,
+                "dunning_portal_installments": 3,
+                "dunning_portal_payment_plan_days": 90,
+            }
+        )
+
+    def test_payment_plan_only_where_the_company_allows_it(self):
+        self.assertNotIn("dunning_payment_plan_form", self.page())
+        response = self.post(
+            "payment_plan", {"count": "2", "first_date": str(self.today + timedelta(days=5))}
+        )
+        self.assertIn("cannot be chosen here", response.text)
+        self.assertFalse(self.invoice.dunning_payment_plan_ids)
+
+    def test_payment_plan_from_the_portal(self):
+        self.allow_payment_plans()
+        self.invoice.write({"invoice_user_id": self.env.user.id, "dunning_paused": False})
+        html = self.page()
+        self.assertIn("dunning_payment_plan_form", html)
+        first = self.today + timedelta(days=10)
+        response = self.post("payment_plan", {"count": "3", "first_date": str(first)})
+        self.assertIn("your payment plan is recorded", response.text)
+        plan = self.invoice.dunning_payment_plan_id
+        self.assertRecordValues(plan, [{"origin": "portal", "state": "open"}])
+        self.assertEqual(plan.installment_ids.mapped("amount"), [333.33, 333.33, 333.34])
+        self.assertEqual(plan.installment_ids[0].date, first)
+        self.assertEqual(self.invoice.dunning_reason, "payment_plan")
+        activity = self.invoice.activity_ids.filtered(lambda a: "Customer portal" in a.summary)
+        self.assertIn("to pay in 3 installments", activity.note)
+        # The page shows the installments, and offers no other plan nor a promise.
+        html = self.page()
+        self.assertIn("Your payment plan", html)
+        self.assertIn("333.34", html)
+        self.assertNotIn("dunning_payment_plan_form", html)
+        self.assertNotIn("dunning_promise_form", html)
+        self.assertNotIn("From the customer portal", html)  # the plan's internal note
+
+    def test_payment_plan_limits(self):
+        self.allow_payment_plans()
+        for data, message in (
+            ({"count": "4", "first_date": str(self.today + timedelta(days=5))}, "between 2 and 3"),
+            ({"count": "x", "first_date": str(self.today + timedelta(days=5))}, "within the next"),
+            ({"count": "2", "first_date": str(self.today)}, "within the next 90 days"),
+            ({"count": "2", "first_date": str(self.today + timedelta(days=91))}, "next 90 days"),
+            ({"count": "3", "first_date": str(self.today + timedelta(days=80))}, "at the latest"),
+        ):
+            with self.subTest(data=data):
+                self.invoice.dunning_portal_date = False
+                response = self.post("payment_plan", data)
+                self.assertIn(message, response.text)
+        self.assertFalse(self.invoice.dunning_payment_plan_ids)
+
+    def test_payment_plan_in_the_browser_from_the_reminders_link(self):
+        self.allow_payment_plans()
+        self.invoice.dunning_paused = False
+        self.env["account.dunning.run"]._run()
+        mail = self.mails_of(self.invoice)[-1:]
+        self.assertTrue(mail, "a reminder was sent")
+        link = re.search(r'href="([^"]*/my/invoices/[^"]+)"', mail.body_html).group(1)
+        link = link.replace("&amp;", "&")
+        self.assertIn(self.invoice.access_token, link)
+        first = self.today + timedelta(days=14)
+        code = (
+            UNTIL_JS
+            + """
+until(() => document.querySelector('#dunning_payment_plan_form'), (form) => {
+    const frame = document.createElement('iframe');
+    frame.name = 'dunning_result';
+    document.body.appendChild(frame);
+    form.target = 'dunning_result';
+    form.querySelector('select[name=count]').value = '2';
+    form.querySelector('input[name=first_date]').value = '%s';
+    form.querySelector('button[type=submit]').click();
+    const table = () => frame.contentDocument
+        && frame.contentDocument.querySelector('#dunning_payment_plan');
+    until(table, () => console.log('test successful'), 'the installments');
+}, 'the payment plan form');
+"""
+            % first.isoformat()
+        )
+        self.browser_js(
+            link[link.index("/my/") :],
+            code,
+            ready="!!document.querySelector('#dunning_payment_plan_form')",
+            timeout=60,
+        )
+        plan = self.invoice.dunning_payment_plan_id
+        self.assertEqual(plan.installment_ids.mapped("amount"), [500.0, 500.0])
