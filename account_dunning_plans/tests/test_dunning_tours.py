@@ -54,6 +54,23 @@ class TestDunningTours(DunningCommon, AccountTestInvoicingHttpCommon):
         )
         self.assertEqual(invoice.dunning_promise_date, date(2030, 12, 31))
 
+    def test_payment_plan_from_the_invoice(self):
+        invoice = self.create_invoice(
+            date(2026, 2, 2), date(2026, 3, 10), partner=self.tour_customer
+        )
+        self.start_tour(
+            self.invoice_url(invoice),
+            "account_dunning_payment_plan_invoice",
+            login=self.env.user.login,
+        )
+        plan = invoice.dunning_payment_plan_id
+        self.assertEqual(plan.state, "open")
+        self.assertEqual(
+            [(line.date, line.amount) for line in plan.installment_ids],
+            [(date(2026, 4, 15), 500.0), (date(2026, 5, 15), 500.0)],
+        )
+        self.assertEqual(invoice.dunning_reason, "payment_plan")
+
     def test_bulk_assign_plan_on_the_invoice_list(self):
         tour_plan = self.create_plan([(10, "first")], name="Tour plan")
         invoices = self.create_invoice(

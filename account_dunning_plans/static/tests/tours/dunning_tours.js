@@ -80,6 +80,55 @@ registry.category("web_tour.tours").add("account_dunning_promise_invoice", {
     ],
 });
 
+registry.category("web_tour.tours").add("account_dunning_payment_plan_invoice", {
+    steps: () => [
+        ...openDunningTab,
+        {
+            content: "Agree a payment plan for the invoice",
+            trigger: "button[name=action_dunning_payment_plan]",
+            run: "click",
+        },
+        {
+            content: "In two installments",
+            trigger: "div[name=installment_count] input",
+            run: "edit 2",
+        },
+        {
+            content: "The first one on 15 April",
+            trigger: "div[name=first_date] input",
+            run: "edit 04/15/2026",
+        },
+        {
+            content: "Split the amount due",
+            trigger: "button[name=action_split]",
+            run: "click",
+        },
+        {
+            content: "Two installments of 500",
+            trigger: "div[name=installment_ids] .o_data_row:eq(1):contains(500.00)",
+        },
+        {
+            content: "Agree it with the customer",
+            trigger: "button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The plan runs",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains(Running)",
+        },
+        {
+            content: "Back to the invoice",
+            trigger: ".o_breadcrumb a:contains(INV/)",
+            run: "click",
+        },
+        ...openDunningTab,
+        {
+            content: "The invoice shows its payment plan and its installments",
+            trigger: "div[name=dunning_payment_plan]:contains(In a payment plan) .o_data_row:eq(1)",
+        },
+    ],
+});
+
 registry.category("web_tour.tours").add("account_dunning_assign_plan_list", {
     steps: () => [
         {
