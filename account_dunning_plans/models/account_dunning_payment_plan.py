@@ -442,9 +442,18 @@ class AccountDunningPaymentPlan(models.Model):
                 with self.env.cr.savepoint():
                     plan._evaluate(today)
                     plan._send_courtesy(today)
-            except Exception:  # noqa: BLE001 - one plan's fault stays with it
+            except Exception as error:  # noqa: BLE001 - one plan's fault stays with it
                 _logger.warning(
                     "Dunning: payment plan %s could not be settled", plan.id, exc_info=True
+                )
+                # Tried again on the next run; meanwhile the accountant sees why.
+                plan.message_post(
+                    body=self.env._(
+                        "The courtesy reminder or the check of this plan failed: %(error)s. "
+                        "It is tried again on the next run.",
+                        error=(str(error).strip().splitlines() or [type(error).__name__])[-1],
+                    ),
+                    subtype_xmlid="mail.mt_note",
                 )
 
     # == Mail templates ==

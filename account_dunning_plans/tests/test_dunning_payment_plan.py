@@ -6,6 +6,7 @@ from datetime import date
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import DunningCommon
 
@@ -207,3 +208,31 @@ class TestDunningPaymentPlan(DunningCommon):
             payment_plan = form.save()
         self.assertEqual(payment_plan.move_ids, overdue)
         self.assertEqual(self.customer.dunning_payment_plan_ids, payment_plan)
+
+    def test_a_broken_courtesy_template_fails_that_plan_only_and_is_tried_again(self):
+        template = self.env.ref("account_dunning_plans.mail_template_dunning_installment")
+        body = str(template.body_html)
+        template.body_html = body.replace("</div>", '<p t-out="object.note.upper()"/></div>', 1)
+        other = self.env["res.partner"].create({"name": "Beta", "email": "beta@example.com"})
+        noted = self.agree(
+            self.create_invoice(date(2026, 2, 1), date(2026, 2, 10), 900.0),
+            date(2026, 3, 1),
+            note="Called on 1 March",
+        )
+        bare = self.agree(
+            self.create_invoice(date(2026, 2, 1), date(2026, 2, 10), 600.0, other),
+            date(2026, 3, 1),
+        )
+        late = self.create_invoice(date(2026, 2, 1), date(2026, 2, 20), 50.0, other)
+        with mute_logger("odoo.addons.account_dunning_plans.models.account_dunning_payment_plan"):
+            results = self.run_job(date(2026, 3, 7))
+        self.assertEqual(len(self.courtesy_mails(noted)), 1)
+        self.assertFalse(self.courtesy_mails(bare))
+        self.assertFalse(bare.installment_ids[0].reminder_date)
+        self.assertIn("tried again on the next run", bare.message_ids[0].preview)
+        self.assertEqual(results[late].outcome, "send", "the run went on for everyone else")
+        template.body_html = body
+        self.run_job(date(2026, 3, 8))
+        self.assertEqual(len(self.courtesy_mails(bare)), 1)
+        self.run_job(date(2026, 3, 8))  # a second run the same day sends nothing more
+        self.assertEqual(len(self.courtesy_mails(bare) | self.courtesy_mails(noted)), 2)
