@@ -26,6 +26,26 @@ class DunningPortal(PortalAccount):
         values["dunning_token"] = access_token or ""
         return values
 
+    @http.route("/my/dunning/statement/<int:partner_id>", type="http", auth="public", website=True)
+    def dunning_statement(self, partner_id, invoices=None, token=None, **kw):
+        """The invoices of a reminder of several, on one page: each with what it owes
+        and its own page (to pay, promise or dispute). Only with the reminder's link."""
+        Portal = request.env["account.dunning.portal"]
+        moves = Portal._statement_moves(partner_id, invoices, token)
+        if not moves:
+            return request.redirect("/my")
+        lang = moves[:1].partner_id.lang
+        if request.env.user._is_public() and lang and request.env["res.lang"]._get_data(code=lang):
+            request.update_context(lang=lang)
+        return request.render(
+            "account_dunning_plans.portal_dunning_statement",
+            {
+                "customer": moves[:1].commercial_partner_id,
+                "company": moves[:1].company_id,
+                "lines": Portal._statement_lines(moves),
+            },
+        )
+
     def _dunning_back(self, invoice, **params):
         """Back to the invoice's page, with ``params`` (its outcome) in the URL."""
         return request.redirect(invoice.get_portal_url(query_string="&" + url_encode(params)))

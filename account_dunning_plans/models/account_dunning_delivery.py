@@ -115,7 +115,9 @@ class AccountDunningDelivery(models.AbstractModel):
         reminders: ``lines`` of invoices with their ``move``, ``days_overdue``,
         ``amount_due`` and ``level``, ``totals`` per currency, the ``level``, ``step``
         and its ``text``); ``claim`` (the late interest and recovery costs the mail
-        claims, as HTML: see :meth:`_claim`). As the run prepared them, else as a
+        claims, as HTML: see :meth:`_claim`); ``statement_link`` (for a reminder of
+        several invoices, the link to one page listing them, as HTML:
+        ``account.dunning.portal._statement_link``). As the run prepared them, else as a
         preview for the record alone. ``part`` and ``parts`` (False and [] since mails
         gathering several reminders are one statement) are kept for templates written
         before.
@@ -135,6 +137,12 @@ class AccountDunningDelivery(models.AbstractModel):
             return dict(statement, text=statement["step"].with_env(self.env)._statement_text())
         if key == "claim":
             return self._claim(record)
+        if key == "statement_link":
+            statement = context.get("dunning_statements", {}).get(partner_id) or {}
+            moves = [line["move"] for line in statement.get("lines", ())]
+            return self.env["account.dunning.portal"]._statement_link(
+                self.env["res.partner"].browse(partner_id), moves
+            )
         if key == "part":
             return False
         if key == "parts":

@@ -50,7 +50,7 @@ class AccountDunningPlanStep(models.Model):
     broken_promise = fields.Boolean(
         string="For broken promises",
         help="Not part of the normal sequence: runs once, right after a payment promise "
-        "is broken, without moving the level.",
+        "or a payment plan is broken, without moving the level.",
     )
     template_ids = fields.One2many(
         "account.dunning.plan.step.template",

@@ -5,7 +5,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import consteq, float_compare
+from odoo.tools.misc import hmac
+
+STATEMENT_SCOPE = "account_dunning_plans.statement"
 
 
 class AccountDunningPortal(models.AbstractModel):
@@ -56,6 +59,61 @@ class AccountDunningPortal(models.AbstractModel):
                 today + timedelta(days=company.dunning_portal_promise_days)
             ),
         }
+
+    # == A page listing the invoices of a reminder ==
+    @api.model
+    def _statement_token(self, partner_id, move_ids):
+        """The signature of the page listing ``move_ids`` for ``partner_id``: only the
+        link of the reminder opens it, for those invoices only."""
+        return hmac(self.env(su=True), STATEMENT_SCOPE, (partner_id, sorted(move_ids)))
+
+    @api.model
+    def _statement_link(self, partner, moves):
+        """The paragraph of a reminder of several invoices linking to the page that
+        lists them (in the mail's language), or nothing for one invoice."""
+        moves = self.env["account.move"].union(*moves) if moves else self.env["account.move"]
+        if len(moves) < 2:
+            return Markup("")
+        ids = sorted(moves.ids)
+        token = self._statement_token(partner.id, ids)
+        url = "{}/my/dunning/statement/{}?invoices={}&token={}".format(
+            moves[:1].get_base_url(), partner.id, "-".join(map(str, ids)), token
+        )
+        return self.env["ir.qweb"]._render(
+            "account_dunning_plans.mail_dunning_statement_link", {"url": url}
+        )
+
+    @api.model
+    def _statement_moves(self, partner_id, invoices, token):
+        """The invoices of the page ``/my/dunning/statement`` (sudo), once its
+        signature is checked; empty for a wrong or tampered link."""
+        Move = self.env["account.move"].sudo()
+        try:
+            ids = sorted(int(part) for part in (invoices or "").split("-") if part)
+        except ValueError:
+            return Move
+        if not ids or not token or not consteq(str(token), self._statement_token(partner_id, ids)):
+            return Move
+        moves = Move.browse(ids).exists()
+        return moves.filtered(
+            lambda move: move.commercial_partner_id.id == partner_id
+            and move.move_type == "out_invoice"
+            and move.state == "posted"
+        )
+
+    @api.model
+    def _statement_lines(self, moves):
+        """What the page shows of each invoice: nothing internal, its own link."""
+        for move in moves:
+            move._portal_ensure_token()
+        return [
+            {
+                "move": move,
+                "url": move.get_portal_url(),
+                "paid": move.payment_state in ("paid", "in_payment", "reversed"),
+            }
+            for move in moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
+        ]
 
     @api.model
     def _can_plan(self, invoice, today):

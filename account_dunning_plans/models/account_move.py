@@ -201,6 +201,7 @@ class AccountMove(models.Model):
         "account.dunning.payment.plan",
         string="Payment plan",
         compute="_compute_dunning_payment_plan",
+        search="_search_dunning_payment_plan",
         help="The running payment plan this invoice is in: it is not reminded meanwhile.",
     )
     dunning_installment_ids = fields.One2many(
@@ -333,6 +334,13 @@ class AccountMove(models.Model):
             move.dunning_payment_plan_id = move.dunning_payment_plan_ids.filtered(
                 lambda plan: plan.state == "open"
             )[:1]
+
+    def _search_dunning_payment_plan(self, operator, value):
+        running = [("state", "=", "open")]
+        if operator in ("=", "!=") and not value:
+            domain = [("dunning_payment_plan_ids", "any", running)]
+            return domain if operator == "!=" else ["!", *domain]
+        return [("dunning_payment_plan_ids", "any", [*running, ("id", operator, value)])]
 
     def _inverse_dunning_promise(self):
         Promise = self.env["account.dunning.promise"]

@@ -236,3 +236,18 @@ class TestDunningPaymentPlan(DunningCommon):
         self.assertEqual(len(self.courtesy_mails(bare)), 1)
         self.run_job(date(2026, 3, 8))  # a second run the same day sends nothing more
         self.assertEqual(len(self.courtesy_mails(bare) | self.courtesy_mails(noted)), 2)
+
+    def test_courtesy_reminder_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_plans"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        payment_plan = self.agree(
+            self.create_invoice(date(2026, 2, 1), date(2026, 2, 10), 900.0), date(2026, 3, 1)
+        )
+        self.run_job(date(2026, 3, 8))
+        mail = self.courtesy_mails(payment_plan)
+        self.assertIn("votre échéance du 10/03/2026", mail.subject)
+        self.assertIn("votre prochaine échéance de", self.mail_content(mail))
+        self.assertIn("Cordialement", self.mail_content(mail))

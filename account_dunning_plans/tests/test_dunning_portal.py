@@ -11,8 +11,24 @@ from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
 from .common import UNTIL_JS, DunningCommon
 
-PROMISE_IN_THE_BROWSER = (
+# Success once every portal page on screen (the page and the frame the form posted to)
+# has loaded its chatter: the browser closing while it loads would log an error.
+PORTAL_JS = (
     UNTIL_JS
+    + """
+const done = () => {
+    const windows = [window, ...[...document.querySelectorAll('iframe')]
+        .map((frame) => frame.contentWindow)];
+    const chatters = windows.filter((win) => win.odoo && win.odoo.portalChatterReady
+        && win.document.querySelector('.o_portal_chatter'));
+    Promise.all(chatters.map((win) => win.odoo.portalChatterReady))
+        .then(() => console.log('test successful'));
+};
+"""
+)
+
+PROMISE_IN_THE_BROWSER = (
+    PORTAL_JS
     + """
 until(() => document.querySelector('#dunning_promise_form'), (form) => {
     // The page the form leads to opens in a frame, where the script can see it.
@@ -25,7 +41,7 @@ until(() => document.querySelector('#dunning_promise_form'), (form) => {
     const alerts = () => frame.contentDocument
         ? [...frame.contentDocument.querySelectorAll('.alert-success')] : [];
     until(() => alerts().find((alert) => alert.textContent.includes('payment date is recorded')),
-        () => console.log('test successful'), 'the confirmation');
+        done, 'the confirmation');
 }, 'the promise form');
 """
 )
@@ -168,7 +184,7 @@ class TestDunningPortal(DunningCommon, AccountTestInvoicingHttpCommon):
 
     def test_dispute_in_the_browser(self):
         code = (
-            UNTIL_JS
+            PORTAL_JS
             + """
 until(() => document.querySelector('#dunning_dispute_form'), (form) => {
     const frame = document.createElement('iframe');
@@ -182,7 +198,7 @@ until(() => document.querySelector('#dunning_dispute_form'), (form) => {
     const alerts = () => frame.contentDocument
         ? [...frame.contentDocument.querySelectorAll('.alert-info')] : [];
     until(() => alerts().find((alert) => alert.textContent.includes('dispute is recorded')),
-        () => console.log('test successful'), 'the confirmation');
+        done, 'the confirmation');
 }, 'the dispute form');
 """
         )
@@ -262,7 +278,7 @@ until(() => document.querySelector('#dunning_dispute_form'), (form) => {
         self.assertIn(self.invoice.access_token, link)
         first = self.today + timedelta(days=14)
         code = (
-            UNTIL_JS
+            PORTAL_JS
             + """
 until(() => document.querySelector('#dunning_payment_plan_form'), (form) => {
     const frame = document.createElement('iframe');
@@ -274,7 +290,7 @@ until(() => document.querySelector('#dunning_payment_plan_form'), (form) => {
     form.querySelector('button[type=submit]').click();
     const table = () => frame.contentDocument
         && frame.contentDocument.querySelector('#dunning_payment_plan');
-    until(table, () => console.log('test successful'), 'the installments');
+    until(table, done, 'the installments');
 }, 'the payment plan form');
 """
             % first.isoformat()
@@ -287,3 +303,49 @@ until(() => document.querySelector('#dunning_payment_plan_form'), (form) => {
         )
         plan = self.invoice.dunning_payment_plan_id
         self.assertEqual(plan.installment_ids.mapped("amount"), [500.0, 500.0])
+
+    # == The page of a reminder of several invoices ==
+    def test_reminder_of_several_invoices_links_to_one_page_of_them(self):
+        grouped = self.create_grouped_customer(
+            self.create_plan([(10, "customer")], name="Grouped", scope="customer")
+        )
+        first = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 300.0, grouped)
+        second = self.create_invoice(date(2026, 1, 9), date(2026, 2, 9), 200.0, grouped)
+        stranger = self.create_invoice(date(2026, 1, 9), date(2026, 2, 9), 50.0)
+        self.env["account.dunning.run"]._run()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", grouped.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        match = re.search(r'href="([^"]*/my/dunning/statement/[^"]+)"', mail.body_html)
+        self.assertTrue(match, "the reminder links to the page of its invoices")
+        self.assertIn("see and pay them online", mail.body_html)
+        path = match.group(1).replace("&amp;", "&")
+        path = path[path.index("/my/") :]
+        response = self.url_open(path)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("dunning_statement", response.text)
+        for invoice in first | second:
+            self.assertIn(invoice.name, response.text)
+            self.assertIn(invoice.get_portal_url().replace("&", "&amp;"), response.text)
+        self.assertNotIn(stranger.name, response.text)
+        self.assertNotIn(
+            "Grouped", response.text.split("dunning_statement", 1)[1].split("</table>")[0]
+        )
+        # The link opens those invoices only: another list or another customer, nothing.
+        for tampered in (
+            path.replace(f"invoices={first.id}-", f"invoices={stranger.id}-"),
+            path.replace(f"statement/{grouped.id}", f"statement/{self.customer.id}"),
+            path[: path.index("&token=")],
+        ):
+            with self.subTest(tampered=tampered):
+                response = self.url_open(tampered)
+                self.assertNotIn("dunning_statement", response.text)
+                self.assertNotIn(first.name, response.text)
+
+    def test_reminder_of_one_invoice_has_no_page_of_them(self):
+        self.invoice.dunning_paused = False
+        self.env["account.dunning.run"]._run()
+        mail = self.mails_of(self.invoice)[-1:]
+        self.assertTrue(mail)
+        self.assertNotIn("/my/dunning/statement/", mail.body_html)

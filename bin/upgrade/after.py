@@ -51,6 +51,10 @@ for lang in ("en_US", "fr_FR"):
             "dunning_mail_value('claim')" in template.with_context(lang=lang).body_html,
             f"{template.name} shows what the law lets claim ({lang})",
         )
+    check(
+        "dunning_mail_value('statement_link')" in statement.with_context(lang=lang).body_html,
+        f"{statement.name} links to the page of its invoices ({lang})",
+    )
 
 Move = env["account.move"]  # noqa: F821
 names = {
