@@ -275,3 +275,18 @@ def consumer_gate_error(steps):
         if formal_notice and notice_day is None:
             notice_day = day
     return None
+
+
+def claims_reached(steps, level):
+    """``(claims interest, claims costs, formal notice)`` of an invoice whose plan
+    reached ``level`` (steps executed). ``steps``: ``(charge_interest, charge_fee,
+    formal_notice)`` of the plan's steps in order, broken-promise steps left out.
+    Interest and costs are claimed from the first reached step claiming them on (a
+    later step claiming nothing does not give them up); the reminder is a formal notice
+    when the last reached step is one."""
+    reached = tuple(steps)[: max(level, 0)]
+    return (
+        any(interest for interest, _fee, _notice in reached),
+        any(fee for _interest, fee, _notice in reached),
+        bool(reached and reached[-1][2]),
+    )

@@ -10,7 +10,12 @@ from odoo.tools.misc import format_amount, format_date, formatLang
 
 from ..engine import SendWindow, next_retry, temporary_failure
 from ..engine import reasons as r
-from ..engine.legal import CONSUMER_NOTICE_DAYS, consumer_claim_start, statutory_claim
+from ..engine.legal import (
+    CONSUMER_NOTICE_DAYS,
+    claims_reached,
+    consumer_claim_start,
+    statutory_claim,
+)
 from ..tools.wording import legal_basis
 
 
@@ -228,11 +233,13 @@ class AccountDunningDelivery(models.AbstractModel):
         for move_id, (plan_id, level) in levels.items():
             if (plan_id, level) not in reached_of:
                 steps = self.env["account.dunning.plan"].browse(plan_id).step_ids
-                reached = steps.filtered(lambda step: not step.broken_promise)[:level]
-                reached_of[plan_id, level] = (
-                    any(reached.mapped("charge_interest")),
-                    any(reached.mapped("charge_fee")),
-                    bool(reached[-1:].formal_notice),
+                reached_of[plan_id, level] = claims_reached(
+                    [
+                        (step.charge_interest, step.charge_fee, step.formal_notice)
+                        for step in steps
+                        if not step.broken_promise
+                    ],
+                    level,
                 )
             claims_interest, claims_costs, notice = reached_of[plan_id, level]
             if not (claims_interest or claims_costs or notice):

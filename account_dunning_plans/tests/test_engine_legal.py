@@ -12,6 +12,7 @@ from ..engine.legal import (
     WIK_MAXIMUM,
     WIK_MINIMUM,
     be_consumer_damages,
+    claims_reached,
     consumer_claim_start,
     consumer_gate_error,
     flat_recovery_indemnity,
@@ -267,3 +268,24 @@ class TestConsumers(EngineCase):
         # The notice itself is free.
         self.assertEqual(consumer_gate_error([(30, True, True)]), 0)
         self.assertIsNone(consumer_gate_error([(10, *plain), (30, *notice)]))
+
+
+@tagged("post_install", "-at_install", "dunning_engine")
+class TestClaimsReached(EngineCase):
+    # A reminder, a step claiming interest, a formal notice claiming costs, a last one.
+    STEPS = (
+        (False, False, False),
+        (True, False, False),
+        (False, True, True),
+        (False, False, False),
+    )
+
+    def test_claims_from_the_first_reached_step_claiming_on(self):
+        self.assertEqual(claims_reached(self.STEPS, 0), (False, False, False))
+        self.assertEqual(claims_reached(self.STEPS, 1), (False, False, False))
+        self.assertEqual(claims_reached(self.STEPS, 2), (True, False, False))
+        self.assertEqual(claims_reached(self.STEPS, 3), (True, True, True))
+        # The last step claims nothing itself and is no notice: the claims stay.
+        self.assertEqual(claims_reached(self.STEPS, 4), (True, True, False))
+        self.assertEqual(claims_reached(self.STEPS, 9), (True, True, False))
+        self.assertEqual(claims_reached((), 3), (False, False, False))
