@@ -50,6 +50,19 @@ class DunningPortal(PortalAccount):
         """Back to the invoice's page, with ``params`` (its outcome) in the URL."""
         return request.redirect(invoice.get_portal_url(query_string="&" + url_encode(params)))
 
+    def _dunning_act(self, invoice_id, access_token, done, act):
+        """The customer's action ``act(Portal, invoice)`` on the invoice its token opens,
+        then back to the invoice's page saying ``done`` (or why not)."""
+        try:
+            invoice = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            act(request.env["account.dunning.portal"], invoice)
+        except UserError as error:
+            return self._dunning_back(invoice, dunning_error=error.args[0])
+        return self._dunning_back(invoice, dunning_done=done)
+
     @http.route(
         "/my/invoices/<int:invoice_id>/dunning/promise",
         type="http",
@@ -57,17 +70,14 @@ class DunningPortal(PortalAccount):
         methods=["POST"],
     )
     def dunning_promise(self, invoice_id, access_token=None, promise_date=None, **kw):
-        try:
-            invoice = self._document_check_access("account.move", invoice_id, access_token)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            request.env["account.dunning.portal"]._promise(
+        return self._dunning_act(
+            invoice_id,
+            access_token,
+            "promise",
+            lambda portal, invoice: portal._promise(
                 invoice, promise_date, kw.get("promise_amount")
-            )
-        except UserError as error:
-            return self._dunning_back(invoice, dunning_error=error.args[0])
-        return self._dunning_back(invoice, dunning_done="promise")
+            ),
+        )
 
     @http.route(
         "/my/invoices/<int:invoice_id>/dunning/payment_plan",
@@ -78,15 +88,12 @@ class DunningPortal(PortalAccount):
     def dunning_payment_plan(
         self, invoice_id, access_token=None, count=None, first_date=None, **kw
     ):
-        try:
-            invoice = self._document_check_access("account.move", invoice_id, access_token)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            request.env["account.dunning.portal"]._payment_plan(invoice, count, first_date)
-        except UserError as error:
-            return self._dunning_back(invoice, dunning_error=error.args[0])
-        return self._dunning_back(invoice, dunning_done="payment_plan")
+        return self._dunning_act(
+            invoice_id,
+            access_token,
+            "payment_plan",
+            lambda portal, invoice: portal._payment_plan(invoice, count, first_date),
+        )
 
     @http.route(
         "/my/invoices/<int:invoice_id>/dunning/dispute",
@@ -95,12 +102,9 @@ class DunningPortal(PortalAccount):
         methods=["POST"],
     )
     def dunning_dispute(self, invoice_id, access_token=None, reason_id=None, comment=None, **kw):
-        try:
-            invoice = self._document_check_access("account.move", invoice_id, access_token)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            request.env["account.dunning.portal"]._dispute(invoice, reason_id, comment)
-        except UserError as error:
-            return self._dunning_back(invoice, dunning_error=error.args[0])
-        return self._dunning_back(invoice, dunning_done="dispute")
+        return self._dunning_act(
+            invoice_id,
+            access_token,
+            "dispute",
+            lambda portal, invoice: portal._dispute(invoice, reason_id, comment),
+        )

@@ -10,6 +10,7 @@ from odoo.tools import format_date
 
 from ..engine import BROKEN, KEPT, PaymentPlan, courtesy_due, payment_plan_outcome
 from ..engine import payment_plan as pp
+from .account_dunning_promise import ORIGINS
 
 _logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class AccountDunningPaymentPlan(models.Model):
         copy=False,
     )
     origin = fields.Selection(
-        [("backoffice", "Back office"), ("portal", "Customer portal")],
+        ORIGINS,
         default="backoffice",
         required=True,
         readonly=True,

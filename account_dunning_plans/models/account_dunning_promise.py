@@ -4,6 +4,9 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..engine import BROKEN, KEPT, PARTIAL, promise_end, promise_outcome
 
+# Where a customer's promise or payment plan was recorded.
+ORIGINS = [("backoffice", "Back office"), ("portal", "Customer portal")]
+
 
 class AccountDunningPromise(models.Model):
     """A customer's promise to pay an amount of an invoice by a date.
@@ -36,7 +39,7 @@ class AccountDunningPromise(models.Model):
     amount = fields.Monetary(string="Promised amount", required=True)
     note = fields.Char()
     origin = fields.Selection(
-        [("backoffice", "Back office"), ("portal", "Customer portal")],
+        ORIGINS,
         default="backoffice",
         required=True,
         readonly=True,
