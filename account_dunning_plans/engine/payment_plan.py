@@ -118,6 +118,20 @@ def courtesy_due(plan: PaymentPlan, today: date):
     return None
 
 
+def courtesy_forecast(plan: PaymentPlan, start: date, days: int):
+    """``[(day, installment index)]`` of the courtesy reminders the job sends from
+    ``start`` for ``days`` days, nothing being paid meanwhile (:func:`courtesy_due`,
+    day after day; a plan that breaks sends no more)."""
+    sent = []
+    for offset in range(max(days, 0)):
+        day = start + timedelta(days=offset)
+        index = courtesy_due(plan, day)
+        if index is not None:
+            sent.append((day, index))
+            plan = evolve(plan, reminded=index + 1)
+    return sent
+
+
 def split(amount: float, count: int, first: date, months: int = 1, digits: int = 2):
     """``count`` installments of ``amount`` from ``first``, every ``months`` months
     (the same day of the month, or the month's last day), in units of ``digits``

@@ -47,6 +47,7 @@ MANUAL_STEP = "manual_step"
 LETTER_STEP = "letter_step"
 NO_EMAIL = "no_email"
 BROKEN_PROMISE = "broken_promise"
+INSTALLMENT_DUE = "installment_due"  # a payment plan's courtesy reminder
 PLAN_COMPLETED = "plan_completed"
 
 # Recorded by the Odoo layer when a decided action could not be executed, or when
@@ -83,7 +84,7 @@ WAIT_REASONS = (
     PROMISED,
     PAYMENT_PLAN,
 )
-ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE)
+ACT_REASONS = (STEP_DUE, MANUAL_STEP, LETTER_STEP, NO_EMAIL, BROKEN_PROMISE, INSTALLMENT_DUE)
 # Reasons a person, a safety check or a failure holds an invoice's reminders with
 # (the "held" of the cockpit; the others say it is not due, not dunned or done).
 HELD_REASONS = (

@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
-from ..engine import forecast_events
+from ..engine import Decision, forecast_events
+from ..engine import reasons as r
+from ..engine.payment_plan import courtesy_forecast
 from ..tools.wording import labels
 
 
@@ -78,7 +80,45 @@ class AccountDunningForecast(models.AbstractModel):
                                     amounts=amounts,
                                 )
                             )
+            if assume_enabled or company.dunning_enabled:
+                rows += self._courtesy_rows(company, start, days, words, emails)
         return sorted(rows, key=lambda row: (row["date"], row["customer"], not row["acts"]))
+
+    @api.model
+    def _courtesy_rows(self, company, start, days, words, emails):
+        """The rows of the courtesy reminders of ``company``'s running payment plans
+        from ``start`` for ``days`` days (:func:`..engine.payment_plan.courtesy_forecast`)."""
+        rows = []
+        plans = self.env["account.dunning.payment.plan"].search(
+            [("state", "=", "open"), ("company_id", "=", company.id)]
+        )
+        for plan in plans:
+            installments = plan._installments()
+            for day, index in courtesy_forecast(plan._engine_plan(), start, days):
+                installment = installments[index]
+                row = self._row(
+                    day,
+                    plan.partner_id,
+                    plan.move_ids,
+                    self.env["account.dunning.plan"],
+                    Decision(r.SEND, r.INSTALLMENT_DUE),
+                    words,
+                )
+                if plan.partner_id.id not in emails:
+                    recipients = self.env["account.dunning.facts"]._recipients(plan.partner_id)
+                    emails[plan.partner_id.id] = ", ".join(filter(None, recipients.mapped("email")))
+                row.update(
+                    plan=plan.display_name,
+                    step=installment.display_name,
+                    channel="email",
+                    channel_label=words[1]["email"],
+                    recipient=emails[plan.partner_id.id],
+                    amount=installment.amount,
+                    currency=plan.currency_id.name,
+                    currency_id=plan.currency_id.id,
+                )
+                rows.append(row)
+        return rows
 
     @api.model
     def _row(

@@ -251,3 +251,28 @@ class TestDunningPaymentPlan(DunningCommon):
         self.assertIn("votre échéance du 10/03/2026", mail.subject)
         self.assertIn("votre prochaine échéance de", self.mail_content(mail))
         self.assertIn("Cordialement", self.mail_content(mail))
+
+    def test_simulation_shows_the_courtesy_reminders_and_the_break(self):
+        invoice = self.create_invoice(date(2026, 2, 1), date(2026, 2, 10), 900.0)
+        self.run_job(date(2026, 2, 20))
+        self.agree(invoice, date(2026, 3, 1))
+        with freeze_time("2026-03-01"):
+            rows = self.env["account.dunning.forecast"]._simulate(date(2026, 3, 1), 30)
+        acting = [(row["date"], row["reason"]) for row in rows if row["acts"]]
+        # Nothing paid in a forecast: the reminder of the first installment, then the
+        # plan breaks and the broken-promise step goes.
+        self.assertEqual(
+            acting[:2],
+            [(date(2026, 3, 7), "installment_due"), (date(2026, 3, 14), "broken_promise")],
+        )
+        courtesy = next(row for row in rows if row["reason"] == "installment_due")
+        self.assertEqual(
+            (courtesy["recipient"], courtesy["amount"], courtesy["channel"]),
+            ("alpha@example.com", 300.0, "email"),
+        )
+        self.assertIn("Payment plan of Alpha Customer", courtesy["plan"])
+        waiting = next(row for row in rows if not row["acts"])
+        self.assertEqual(
+            (waiting["reason"], waiting["next_date"]), ("payment_plan", date(2026, 3, 14))
+        )
+        self.assertFalse(self.courtesy_mails(invoice.dunning_payment_plan_id), "nothing sent")

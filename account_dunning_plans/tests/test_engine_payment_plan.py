@@ -19,6 +19,7 @@ from ..engine.payment_plan import (
     WRONG_TOTAL,
     PaymentPlan,
     courtesy_due,
+    courtesy_forecast,
     payment_plan_outcome,
     schedule_error,
     split,
@@ -187,3 +188,10 @@ class TestPaymentPlan(EngineCase):
         self.assertEqual(schedule_error(same, 900.0, today), SAME_DATE)
         self.assertEqual(schedule_error(good, 900.0, today, max_count=1), TOO_MANY)
         self.assertEqual(schedule_error(good, 900.0, today, last_by=date(2026, 4, 1)), TOO_LONG)
+
+    def test_courtesy_forecast(self):
+        # Nothing paid: the first installment's reminder, then the plan breaks.
+        self.assertEqual(courtesy_forecast(SCHEDULE, date(2026, 3, 1), 60), [(date(2026, 3, 7), 0)])
+        paid = PaymentPlan(SCHEDULE.installments, paid=300.0, grace_days=3, notice_days=3)
+        self.assertEqual(courtesy_forecast(paid, date(2026, 3, 20), 60), [(date(2026, 4, 7), 1)])
+        self.assertEqual(courtesy_forecast(SCHEDULE, date(2026, 3, 8), 1), [(date(2026, 3, 8), 0)])

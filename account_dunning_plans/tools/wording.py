@@ -38,6 +38,7 @@ REASON_SELECTION = [
     (r.LETTER_STEP, "Postal letter to print"),
     (r.NO_EMAIL, "No e-mail address for the customer"),
     (r.BROKEN_PROMISE, "Payment promise or payment plan broken"),
+    (r.INSTALLMENT_DUE, "Courtesy reminder of a payment plan's installment"),
     (r.PLAN_COMPLETED, "Every step of the plan was executed"),
     (r.SEND_FAILED, "Sending failed"),
     (r.DECISION_FAILED, "Could not be decided (see the server log)"),
