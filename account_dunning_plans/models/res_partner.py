@@ -87,16 +87,27 @@ class ResPartner(models.Model):
         compute="_compute_dunning_promise_counts",
         groups="account.group_account_invoice",
     )
+    dunning_promise_broken_count = fields.Integer(
+        string="Promises broken",
+        compute="_compute_dunning_promise_counts",
+        groups="account.group_account_invoice",
+    )
     dunning_payment_plan_ids = fields.One2many(
         "account.dunning.payment.plan",
         "partner_id",
         string="Payment plans",
         domain=[("state", "in", ("draft", "open"))],
         readonly=True,
+        groups="account.group_account_invoice",
     )
-    dunning_promise_broken_count = fields.Integer(
-        string="Promises broken",
-        compute="_compute_dunning_promise_counts",
+    dunning_payment_plan_kept_count = fields.Integer(
+        string="Payment plans kept",
+        compute="_compute_dunning_payment_plan_counts",
+        groups="account.group_account_invoice",
+    )
+    dunning_payment_plan_broken_count = fields.Integer(
+        string="Payment plans broken",
+        compute="_compute_dunning_payment_plan_counts",
         groups="account.group_account_invoice",
     )
     dunning_action_count = fields.Integer(
@@ -220,6 +231,24 @@ class ResPartner(models.Model):
             partner.dunning_promise_broken_count = counts.get(
                 (commercial, "broken"), 0
             ) + counts.get((commercial, "partial"), 0)
+
+    @api.depends("commercial_partner_id")
+    def _compute_dunning_payment_plan_counts(self):
+        counts = dict(
+            ((partner, state), count)
+            for partner, state, count in self.env["account.dunning.payment.plan"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("kept", "broken")),
+                ],
+                groupby=["partner_id", "state"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.dunning_payment_plan_kept_count = counts.get((commercial, "kept"), 0)
+            partner.dunning_payment_plan_broken_count = counts.get((commercial, "broken"), 0)
 
     @api.depends("commercial_partner_id")
     def _compute_dunning_action_count(self):

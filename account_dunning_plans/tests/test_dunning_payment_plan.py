@@ -112,6 +112,7 @@ class TestDunningPaymentPlan(DunningCommon):
             (activity.user_id, activity.summary), (self.billing, "Payment plan broken")
         )
         self.assertFalse(invoice.dunning_payment_plan_id)
+        self.assertEqual(self.customer.dunning_payment_plan_broken_count, 1)
 
     def test_kept_plan_closes_itself(self):
         first = self.create_invoice(date(2026, 2, 1), date(2026, 2, 10), 500.0)
@@ -126,6 +127,7 @@ class TestDunningPaymentPlan(DunningCommon):
             (payment_plan.state, payment_plan.closed_date), ("kept", date(2026, 4, 10))
         )
         self.assertEqual(payment_plan.amount_paid, 800.0)
+        self.assertEqual(self.customer.dunning_payment_plan_kept_count, 1)
         self.assertFalse(self.mails_of(first) | self.mails_of(second))
 
     def test_schedule_is_checked_when_agreed(self):
