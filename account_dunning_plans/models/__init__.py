@@ -10,6 +10,7 @@ from . import account_move
 from . import account_partial_reconcile
 from . import account_dunning_promise
 from . import account_dunning_payment_plan
+from . import account_dunning_payment_plan_installment
 from . import account_dunning_dispute_reason
 from . import account_dunning_policy
 from . import account_dunning_facts
