@@ -1,5 +1,6 @@
 """Small rules of the shell's work that are decisions all the same: which to-dos get an
-activity, and when the periodic report is due and what period it covers."""
+activity, when the periodic report is due and what period it covers, and when a credit
+hold lifts."""
 
 from datetime import date, timedelta
 
@@ -32,3 +33,10 @@ def report_period_start(frequency: str, last: date | None, today: date) -> date:
     if last and last < today:
         return last + timedelta(days=1)
     return today - timedelta(days=6 if frequency == WEEKLY else 0)
+
+
+def credit_hold_lifts(oldest_unpaid_due: date | None, today: date) -> bool:
+    """Whether a customer's credit hold lifts on ``today``: once it has no overdue
+    invoice left, i.e. its oldest unpaid invoice (``oldest_unpaid_due``, its due date;
+    None: none unpaid) is not due before today."""
+    return oldest_unpaid_due is None or oldest_unpaid_due >= today

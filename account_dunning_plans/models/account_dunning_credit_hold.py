@@ -3,6 +3,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..engine.rules import credit_hold_lifts
+
 
 class AccountDunningCreditHold(models.AbstractModel):
     """A plan's step can put the customer on **credit hold** (``credit_hold``): once
@@ -47,7 +49,7 @@ class AccountDunningCreditHold(models.AbstractModel):
         if not held:
             return
         today = fields.Date.context_today(self)
-        overdue = (
+        oldest = dict(
             self.env["account.move"]
             .sudo()
             ._read_group(
@@ -56,13 +58,13 @@ class AccountDunningCreditHold(models.AbstractModel):
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", today),
                 ],
                 groupby=["commercial_partner_id"],
+                aggregates=["invoice_date_due:min"],
             )
         )
-        still = {partner for (partner,) in overdue}
-        for partner in held.filtered(lambda p: p not in still):
+        lifted = held.filtered(lambda p: credit_hold_lifts(oldest.get(p) or None, today))
+        for partner in lifted:
             partner.sudo().write({"dunning_credit_hold": False, "dunning_credit_hold_date": False})
             partner.sudo().message_post(
                 body=Markup("<p>%s</p>")

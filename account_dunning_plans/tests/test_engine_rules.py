@@ -28,6 +28,7 @@ from ..engine import (
     step_dates,
 )
 from ..engine import reasons as r
+from ..engine.rules import credit_hold_lifts
 from .engine_case import EngineCase, tagged
 from .test_engine_customer import MONDAY, invoice
 
@@ -324,6 +325,11 @@ class TestShellRules(EngineCase):
         self.assertEqual(report_period_start("weekly", MONDAY - 7 * DAY, MONDAY), MONDAY - 6 * DAY)
         self.assertEqual(report_period_start("weekly", None, MONDAY), MONDAY - 6 * DAY)
         self.assertEqual(report_period_start("daily", None, MONDAY), MONDAY)
+
+    def test_credit_hold_lifts_once_nothing_is_overdue(self):
+        self.assertTrue(credit_hold_lifts(None, MONDAY))  # nothing unpaid
+        self.assertTrue(credit_hold_lifts(MONDAY, MONDAY))  # due today: not overdue yet
+        self.assertFalse(credit_hold_lifts(MONDAY - DAY, MONDAY))
 
 
 @tagged("post_install", "-at_install", "dunning_engine")
