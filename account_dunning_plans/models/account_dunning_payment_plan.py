@@ -106,9 +106,8 @@ class AccountDunningPaymentPlan(models.Model):
     amount_paid = fields.Monetary(
         string="Paid since agreed",
         compute="_compute_amounts",
-        help="How much the amount " "due of the invoices dropped since the plan was agreed.",
+        help="How much the amount due of the invoices dropped since the plan was agreed.",
     )
-    amount_scheduled = fields.Monetary(compute="_compute_amounts")
     next_installment_id = fields.Many2one(
         "account.dunning.payment.plan.installment", compute="_compute_amounts"
     )
@@ -127,7 +126,6 @@ class AccountDunningPaymentPlan(models.Model):
         for plan in self:
             owed = sum(plan.move_ids.mapped("amount_residual"))
             plan.amount_due = owed
-            plan.amount_scheduled = sum(plan.installment_ids.mapped("amount"))
             plan.amount_paid = (
                 max(plan.residual_at_agreement - owed, 0.0) if plan.state != "draft" else 0.0
             )
