@@ -114,7 +114,9 @@ class AccountDunningLetter(models.AbstractModel):
         invoice, else the customer's invoice address); ``sender``: the company's
         return address in one line, above the recipient's; ``lines``: per invoice,
         oldest due first, its days overdue and amount due as of the letter's date;
-        ``totals``: ``(currency, amount due)`` sorted by currency.
+        ``totals``: ``(currency, amount due)`` sorted by currency; ``portal_url``:
+        where the customer pays, promises or disputes online (the invoice's page, or the
+        page listing the letter's invoices).
         """
         moves = action.move_ids.with_context(dunning_date=str(action.date))
         if len(moves) == 1 and action.plan_id.scope != "customer":
@@ -142,4 +144,8 @@ class AccountDunningLetter(models.AbstractModel):
             "sender": sender,
             "lines": lines,
             "totals": totals,
+            "portal_url": moves
+            and self.env["account.dunning.portal"]
+            .sudo()
+            ._portal_url(action.partner_id.commercial_partner_id, moves.sudo()),
         }

@@ -74,13 +74,24 @@ class AccountDunningPortal(models.AbstractModel):
         moves = self.env["account.move"].union(*moves) if moves else self.env["account.move"]
         if len(moves) < 2:
             return Markup("")
-        ids = sorted(moves.ids)
-        token = self._statement_token(partner.id, ids)
-        url = "{}/my/dunning/statement/{}?invoices={}&token={}".format(
-            moves[:1].get_base_url(), partner.id, "-".join(map(str, ids)), token
-        )
         return self.env["ir.qweb"]._render(
-            "account_dunning_plans.mail_dunning_statement_link", {"url": url}
+            "account_dunning_plans.mail_dunning_statement_link",
+            {"url": self._portal_url(partner, moves)},
+        )
+
+    @api.model
+    def _portal_url(self, partner, moves):
+        """Where the customer ``partner`` acts on ``moves`` online: an invoice's own
+        page, or the signed page listing several."""
+        if len(moves) == 1:
+            moves._portal_ensure_token()
+            return moves.get_base_url() + moves.get_portal_url()
+        ids = sorted(moves.ids)
+        return "{}/my/dunning/statement/{}?invoices={}&token={}".format(
+            moves[:1].get_base_url(),
+            partner.id,
+            "-".join(map(str, ids)),
+            self._statement_token(partner.id, ids),
         )
 
     @api.model

@@ -98,6 +98,7 @@ class TestDunningLetter(LetterCommon):
             "Dear Sir or Madam,",
             "Unless we are mistaken, the invoices below are still unpaid.",
             "If you have paid in the meantime, please disregard this letter.",
+            "To pay online, to tell us when you will pay, or to dispute an invoice:",
             invoice.name,
             "03/02/2026",  # invoice date
             "03/10/2026",  # due date
@@ -106,6 +107,7 @@ class TestDunningLetter(LetterCommon):
             "Kind regards,",
         ):
             self.assertIn(expected, html)
+        self.assertIn(invoice.get_portal_url().replace("&", "&amp;"), html)  # its own page
         # 13 days overdue on the day of the letter, level 1.
         self.assertRegex(html, r">\s*13\s*<")
 
@@ -187,6 +189,10 @@ class TestDunningLetter(LetterCommon):
         # Oldest due first, and the total.
         self.assertLess(html.index(invoices[1].name), html.index(invoices[0].name))
         self.assertIn("1,234.50", html)
+        # The page listing both invoices, signed for them.
+        url = re.search(r"http\S*/my/dunning/statement/\S+", html).group(0).replace("&amp;", "&")
+        ids = "-".join(map(str, sorted(invoices.ids)))
+        self.assertIn(f"/my/dunning/statement/{self.customer.id}?invoices={ids}&token=", url)
 
     def test_totals_per_currency(self):
         self.customer.write({"dunning_plan_mode": "custom", "dunning_plan_id": self.group_plan.id})
