@@ -126,9 +126,7 @@ class AccountDunningPaymentPlan(models.Model):
         for plan in self:
             owed = sum(plan.move_ids.mapped("amount_residual"))
             plan.amount_due = owed
-            plan.amount_paid = (
-                max(plan.residual_at_agreement - owed, 0.0) if plan.state != "draft" else 0.0
-            )
+            plan.amount_paid = plan._paid() if plan.state != "draft" else 0.0
             covered = plan._engine_plan().covered() if plan.state == "open" else 0
             plan.next_installment_id = plan._installments()[covered : covered + 1]
 
@@ -345,12 +343,16 @@ class AccountDunningPaymentPlan(models.Model):
         reminded = [i for i, line in enumerate(installments) if line.reminder_date]
         return PaymentPlan(
             installments=tuple((line.date, line.amount) for line in installments),
-            paid=max(self.residual_at_agreement - sum(self.move_ids.mapped("amount_residual")), 0),
+            paid=self._paid(),
             grace_days=self.grace_days,
             notice_days=self.notice_days,
             reminded=reminded[-1] + 1 if reminded else 0,
             key=self.id,
         )
+
+    def _paid(self):
+        """How much the amount due of the plan's invoices dropped since it was agreed."""
+        return max(self.residual_at_agreement - sum(self.move_ids.mapped("amount_residual")), 0.0)
 
     def _installments(self):
         return self.installment_ids.sorted(lambda line: (line.date, line.id))

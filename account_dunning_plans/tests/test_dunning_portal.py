@@ -344,8 +344,15 @@ until(() => document.querySelector('#dunning_payment_plan_form'), (form) => {
                 self.assertNotIn(first.name, response.text)
 
     def test_reminder_of_one_invoice_has_no_page_of_them(self):
-        self.invoice.dunning_paused = False
+        # A customer-level statement (whose template holds the link) of one invoice.
+        grouped = self.create_grouped_customer(
+            self.create_plan([(10, "customer")], name="Grouped", scope="customer")
+        )
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 300.0, grouped)
         self.env["account.dunning.run"]._run()
-        mail = self.mails_of(self.invoice)[-1:]
-        self.assertTrue(mail)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", grouped.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn(invoice.name, mail.body_html)
         self.assertNotIn("/my/dunning/statement/", mail.body_html)
