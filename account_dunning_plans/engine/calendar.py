@@ -70,7 +70,8 @@ MAX_DAYS = 36_600
 def shift(day: date, days: int) -> date:
     """``day`` moved ``days`` calendar days, clamped to a century and to the dates
     Python knows (never an OverflowError)."""
-    days = max(-MAX_DAYS, min(MAX_DAYS, int(days)))
+    if type(days) is not int or not -MAX_DAYS <= days <= MAX_DAYS:
+        days = max(-MAX_DAYS, min(MAX_DAYS, int(days)))
     try:
         return day + timedelta(days=days)
     except OverflowError:

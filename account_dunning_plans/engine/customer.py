@@ -156,8 +156,11 @@ def forecast_events(customer: Customer, start: date, days: int):
     result = []
     end = start + timedelta(days=days)
     day = start
+    settling = _settling(customer)
     while day < end:
-        customer = _each_invoice(customer, partial(settle, today=day))
+        if settling:
+            customer = _each_invoice(customer, partial(settle, today=day))
+            settling = _settling(customer)
         statuses, actions = decide_day(customer, day)
         if actions or day == start:
             result.append((day, statuses, actions))
@@ -192,6 +195,15 @@ def _wake_day(customer: Customer, statuses, today: date):
         candidates.append(customer.pause_until)
     candidates = [candidate for candidate in candidates if candidate > today]
     return min(candidates, default=None)
+
+
+def _settling(customer: Customer) -> bool:
+    """Whether an invoice of ``customer`` has a promise or a payment plan to settle
+    (:func:`.payment_plan.settle`); a forecast never adds one."""
+    return any(
+        invoice.promise_until or invoice.payment_plan is not None
+        for invoice in (*(invoice for _plan, invoice in customer.own), *customer.covered)
+    )
 
 
 def _each_invoice(customer: Customer, update) -> Customer:

@@ -28,11 +28,16 @@ def step_dates(plan: Plan, invoice: Invoice) -> list:
     date (from the due date for the first step); a step is never due before the
     step preceding it. Computed once per plan and dates (every day of a forecast asks).
     """
+    return list(_theoretical(plan, invoice))
+
+
+def _theoretical(plan: Plan, invoice: Invoice) -> tuple:
+    """:func:`step_dates` as a tuple, computed once per plan and dates."""
     key = (invoice.due_date, invoice.invoice_date)
     known = plan.dates_by_invoice.get(key)
     if known is None:
         known = plan.dates_by_invoice[key] = tuple(_step_dates(plan, invoice))
-    return list(known)
+    return known
 
 
 def _step_dates(plan: Plan, invoice: Invoice):
@@ -147,7 +152,7 @@ def _first_step(plan: Plan, invoice: Invoice, theoretical, today) -> int:
 def next_step_index(plan: Plan, invoice: Invoice, today: date) -> int:
     """Index of the step a reminder sent now would execute (len(steps) when done)."""
     invoice, _restart = in_plan(plan, invoice, today)
-    return _first_step(plan, invoice, step_dates(plan, invoice), today)
+    return _first_step(plan, invoice, _theoretical(plan, invoice), today)
 
 
 def level_reached(level: int, same_plan: bool, reached: int) -> int:
@@ -160,7 +165,10 @@ def level_reached(level: int, same_plan: bool, reached: int) -> int:
 def last_contact(invoice: Invoice):
     """The last communication the contact delay counts from: of this plan, or to the
     customer from any plan or level (two plans never send a customer mails too close)."""
-    return max(filter(None, (invoice.last_date, invoice.customer_last_date)), default=None)
+    last, customer_last = invoice.last_date, invoice.customer_last_date
+    if last is None or (customer_last is not None and customer_last > last):
+        return customer_last
+    return last
 
 
 def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
@@ -173,17 +181,22 @@ def _earliest(plan: Plan, invoice: Invoice, policy: Policy, trigger: date):
     the last N days"): the effective spacing is the larger of the two. Days off are
     not yet skipped.
     """
-    candidates = [(trigger, r.NOT_DUE)]
+    day, reason = trigger, r.NOT_DUE
+    # A later rule replaces an earlier one only when it sets a later day.
     last = last_contact(invoice)
     if last:
-        candidates.append((shift(last, 1), r.ALREADY_TODAY))
+        after = shift(last, 1)
+        if after > day:
+            day, reason = after, r.ALREADY_TODAY
         if plan.min_contact_delay:
             contact = add_days(last, plan.min_contact_delay, plan.workdays)
-            candidates.append((contact, r.CONTACT_DELAY))
+            if contact > day:
+                day, reason = contact, r.CONTACT_DELAY
     if invoice.last_reminder_date and policy.reminder_interval:
         interval = shift(invoice.last_reminder_date, policy.reminder_interval)
-        candidates.append((interval, r.RECENT_REMINDER))
-    return max(candidates, key=lambda item: item[0])
+        if interval > day:
+            day, reason = interval, r.RECENT_REMINDER
+    return day, reason
 
 
 def _sendable_day(plan: Plan, day: date) -> date:
@@ -201,7 +214,7 @@ def _next_date(plan: Plan, invoice: Invoice, policy: Policy, from_day: date):
     Which step comes next can change on the way (a courtesy reminder becomes
     pointless on the due date), so the candidate day is checked again.
     """
-    theoretical = step_dates(plan, invoice)
+    theoretical = _theoretical(plan, invoice)
     day = from_day
     for _attempt in range(len(plan.steps) + 1):
         index = _first_step(plan, invoice, theoretical, day)
@@ -296,7 +309,7 @@ def _decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) ->
         until = wait_end(invoice, today)
         next_day = _next_date(plan, unstopped(invoice), policy, until) if until else None
         return Decision(r.WAIT, reason, None, invoice.level, next_day)
-    theoretical = step_dates(plan, invoice)
+    theoretical = _theoretical(plan, invoice)
     index = _first_step(plan, invoice, theoretical, today)
     if index >= len(plan.steps):
         return Decision(r.DONE, r.PLAN_COMPLETED, level=invoice.level)

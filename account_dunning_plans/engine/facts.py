@@ -77,11 +77,15 @@ class Policy:
     def too_old(self, invoice_date: date) -> bool:
         """True for an invoice already older than the maximum age when dunning was
         enabled (seed 000: such invoices are left out)."""
-        return bool(
-            self.activation_date
-            and self.max_age_at_activation
-            and invoice_date < shift(self.activation_date, -self.max_age_at_activation)
-        )
+        oldest = self.oldest_kept
+        return oldest is not None and invoice_date < oldest
+
+    @cached_property
+    def oldest_kept(self) -> date | None:
+        """The oldest invoice date :meth:`too_old` keeps (None: every date)."""
+        if not (self.activation_date and self.max_age_at_activation):
+            return None
+        return shift(self.activation_date, -self.max_age_at_activation)
 
     def bank_data_stale(self, today: date) -> bool:
         """True when bank data are too old to trust that unpaid means unpaid."""
@@ -165,14 +169,20 @@ def evolve(instance, **changes):
     """``dataclasses.replace`` for the engine's value objects (frozen dataclasses
     without ``__post_init__`` nor slots), without calling ``__init__``: several times
     faster, for the hot paths of a forecast that derive thousands of invoices a day.
-    Unknown field names are refused as ``replace`` refuses them."""
-    unknown = changes.keys() - instance.__dataclass_fields__.keys()
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    new = object.__new__(type(instance))
-    new.__dict__.update(instance.__dict__)
-    new.__dict__.update(changes)
+    Unknown field names are refused as ``replace`` refuses them. Cached properties
+    are copied as they are: not for :class:`Plan` nor :class:`Policy`."""
+    cls = type(instance)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(cls.__dataclass_fields__)
+    if not names.issuperset(changes):
+        raise TypeError(f"unknown fields: {sorted(changes.keys() - names)}")
+    new = object.__new__(cls)
+    new.__dict__.update(instance.__dict__, **changes)
     return new
+
+
+_FIELD_NAMES = {}  # dataclass -> its field names, for evolve
 
 
 @dataclass(frozen=True)
