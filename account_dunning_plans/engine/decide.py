@@ -1,6 +1,5 @@
 """The dunning decision: for one invoice, one plan and one day, what happens and why."""
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from . import reasons as r
@@ -278,7 +277,7 @@ def in_plan(plan: Plan | None, invoice: Invoice, today: date):
     if plan is None or invoice.level_plan in (None, plan.key):
         return invoice, False
     moved = bool(invoice.level or invoice.last_date)
-    return replace(invoice, level=0, last_date=None, level_plan=plan.key), moved
+    return evolve(invoice, level=0, last_date=None, level_plan=plan.key), moved
 
 
 def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> Decision:
@@ -295,7 +294,7 @@ def decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) -> 
     invoice, restart = in_plan(plan, invoice, today)
     decision = _decide(plan, invoice, policy, today)
     if restart and decision.outcome != r.SKIP:
-        return replace(decision, restart=True)
+        return evolve(decision, restart=True)
     return decision
 
 
@@ -325,17 +324,19 @@ def _decide(plan: Plan | None, invoice: Invoice, policy: Policy, today: date) ->
         decision = _act(plan, invoice, policy, index, today)
     if not decision.acts:
         return decision
+    if policy.enabled:
+        hold = hold_reason(invoice, policy, today)
+        if not hold:
+            return decision
+        outcome, reason = r.WAIT, hold
+    else:
+        outcome, reason = r.SKIP, r.STANDBY
     details = {
         "would": decision.outcome,
         "would_reason": decision.reason,
         "would_level": decision.level,
     }
-    if not policy.enabled:
-        return Decision(r.SKIP, r.STANDBY, decision.step_index, invoice.level, None, details)
-    hold = hold_reason(invoice, policy, today)
-    if hold:
-        return Decision(r.WAIT, hold, decision.step_index, invoice.level, None, details)
-    return decision
+    return Decision(outcome, reason, decision.step_index, invoice.level, None, details)
 
 
 def wait_reasons(invoice: Invoice, today: date):

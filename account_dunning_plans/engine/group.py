@@ -1,11 +1,11 @@
 """Customer-level dunning: one communication per customer, driven by a reference invoice."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from . import reasons as r
 from .decide import _skip_reason, decide, in_plan, wait_reason
-from .facts import Decision, Invoice, Plan, Policy
+from .facts import Decision, Invoice, Plan, Policy, evolve
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def group_invoice(eligible, paused=False, pause_until=None):
     level (the highest), last dates (the latest), open to-do and broken promise (any),
     under the customer's pause (its own promise does not hold the group)."""
     reference = reference_invoice(eligible)
-    group = replace(
+    group = evolve(
         reference,
         level=max(invoice.level for invoice in eligible),
         last_date=max(filter(None, (i.last_date for i in eligible)), default=None),
@@ -131,7 +131,7 @@ def decide_customer(
     for key in restarts:
         status = result.invoices[key]
         if status.outcome != r.SKIP:
-            result.invoices[key] = replace(status, restart=True)
+            result.invoices[key] = evolve(status, restart=True)
     return result
 
 
@@ -154,7 +154,7 @@ def _decide_group(plan, eligible, statuses, policy, today, paused, pause_until):
                 r.WAIT, r.NOT_DUE, None, invoice.level, decision.next_date
             )
         else:
-            statuses[invoice.key] = replace(decision, level=invoice.level)
+            statuses[invoice.key] = evolve(decision, level=invoice.level)
     return CustomerDecision(
         decision,
         reference.key,

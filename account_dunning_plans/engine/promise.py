@@ -5,10 +5,10 @@ it, and :func:`settle_promise` applies it to the engine's facts, so that a simul
 or a forecast sees the very outcome the job will record.
 """
 
-from dataclasses import replace
 from datetime import date
 
 from .calendar import shift
+from .facts import evolve
 
 KEPT = "kept"
 PARTIAL = "partial"
@@ -49,7 +49,7 @@ def settle_promise(invoice, today: date):
     )
     if outcome is None:
         return invoice
-    return replace(
+    return evolve(
         invoice,
         promise_until=None,
         promise_amount=None,

@@ -1,14 +1,50 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import replace
 from datetime import date
 
 from odoo import api, models
+from odoo.tools import SQL
 
 from ..engine import Contact, Customer, Invoice, recipients
 from ..engine.installments import amount_to_remind
 from ..engine.legal import statutory_claim
 from ..engine.promise import promise_end
+
+# The columns of ``account_move`` the facts read (:meth:`AccountDunningFacts._rows`),
+# named as the fields; many2one columns hold ids, empty numbers and flags 0 and False.
+MOVE_COLUMNS = {
+    "name": "name",
+    "move_type": "move_type",
+    "company_id": "company_id",
+    "commercial_partner_id": "commercial_partner_id",
+    "partner_id": "partner_id",
+    "currency_id": "currency_id",
+    "dunning_plan_id": "dunning_plan_id",
+    "dunning_level_plan_id": "dunning_level_plan_id",
+    "date": "date",
+    "invoice_date": "invoice_date",
+    "invoice_date_due": "invoice_date_due",
+    "amount_total": "COALESCE(amount_total, 0)",
+    "amount_residual": "COALESCE(amount_residual, 0)",
+    "amount_residual_signed": "COALESCE(amount_residual_signed, 0)",
+    "payment_state": "payment_state",
+    "dunning_level": "COALESCE(dunning_level, 0)",
+    "dunning_last_date": "dunning_last_date",
+    "dunning_entry_date": "dunning_entry_date",
+    "dunning_blocked": "COALESCE(dunning_blocked, FALSE)",
+    "dunning_disputed": "COALESCE(dunning_disputed, FALSE)",
+    "dunning_in_collection": "COALESCE(dunning_in_collection, FALSE)",
+    "dunning_paused": "COALESCE(dunning_paused, FALSE)",
+    "dunning_pause_until": "dunning_pause_until",
+    "dunning_promise_broken": "COALESCE(dunning_promise_broken, FALSE)",
+}
+MoveRow = namedtuple("MoveRow", ["id", *MOVE_COLUMNS, "promise", "payment_plan"])
+MoveRow.__doc__ = """One receivable's values the facts read (:data:`MOVE_COLUMNS`), with its
+open promise and running payment plan (records, or None)."""
+
+# A receivable line of an invoice (one installment), as :meth:`_receivable_terms` reads it.
+TermRow = namedtuple("TermRow", ["date_maturity", "amount_residual", "amount_residual_currency"])
 
 
 class AccountDunningFacts(models.AbstractModel):
@@ -106,8 +142,9 @@ class AccountDunningFacts(models.AbstractModel):
     def _amount_due(self, move, today, terms=None):
         """``(due date, amount due, amount due in company currency)`` of ``move`` to
         remind on ``today``: for an invoice paid in installments, its overdue
-        installments (:func:`..engine.installments.amount_to_remind`). ``terms``: its
-        receivable lines, when already read (:meth:`_receivable_terms`)."""
+        installments (:func:`..engine.installments.amount_to_remind`). ``move``: a
+        record, or its :class:`MoveRow` with ``terms``: its receivable lines (records
+        or :class:`TermRow` s), when already read (:meth:`_receivable_terms`)."""
         due_date = move.invoice_date_due or move.invoice_date or move.date
         if terms is None:
             terms = move.line_ids.filtered(
@@ -115,11 +152,11 @@ class AccountDunningFacts(models.AbstractModel):
             )
         if move.move_type == "entry":
             # An opening balance is never reminded: what it owes, as of its date.
-            terms = terms.filtered(lambda line: line.amount_residual > 0)
+            owed = [line for line in terms if line.amount_residual > 0]
             return (
                 due_date,
-                sum(terms.mapped("amount_residual_currency")),
-                sum(terms.mapped("amount_residual")),
+                sum(line.amount_residual_currency for line in owed),
+                sum(line.amount_residual for line in owed),
             )
         installments = (
             amount_to_remind(
@@ -172,12 +209,21 @@ class AccountDunningFacts(models.AbstractModel):
         communication to the customer (any plan, any level) and the names of the
         payments and credits not yet matched on their receivable account (only for
         companies holding reminders on them). :meth:`_has_email` notes there, as it
-        goes, who can be written to."""
-        stats = defaultdict(lambda: {"last_date": None, "unmatched": []})
-        partners = moves.commercial_partner_id
-        companies = moves.company_id
+        goes, who can be written to; ``blocked``: the customer is blocked from dunning."""
+        stats = defaultdict(lambda: {"last_date": None, "unmatched": [], "blocked": False})
         if not moves:
             return stats
+        # Read by query: a forecast does not load every column of every invoice.
+        pairs = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group([("id", "in", moves.ids)], ["commercial_partner_id", "company_id"])
+        )
+        partners = self.env["res.partner"].browse({partner.id for partner, _company in pairs})
+        companies = self.env["res.company"].browse({company.id for _partner, company in pairs})
+        for partner in partners.filtered("dunning_blocked"):
+            for company in companies:
+                stats[(partner.id, company.id)]["blocked"] = True
         groups = (
             self.env["account.dunning.action"]
             .sudo()
@@ -228,60 +274,98 @@ class AccountDunningFacts(models.AbstractModel):
         return unmatched_names
 
     @api.model
-    def _invoice(self, move, today, stats, plan, customer, terms=None):
+    def _invoice(self, move, today, stats, plan, customer, terms=None, row=None):
         """The engine's view of ``move`` about to be decided by ``plan`` on ``today``.
 
         ``stats``: :meth:`_action_stats`; ``customer``: the customer's facts
-        (:meth:`_customer_stats`); ``terms``: its receivable lines, when already read.
-        The level, its plan and the open promise are given as they are: the engine
-        decides what they mean under ``plan``.
+        (:meth:`_customer_stats`); ``terms``: its receivable lines and ``row`` its
+        values (:meth:`_rows`), when already read. The level, its plan and the open
+        promise are given as they are: the engine decides what they mean under ``plan``.
         """
+        if row is None:
+            row = self._rows(move)[move.id]
+        if terms is None:
+            terms = self._receivable_terms(move)[move.id]
         move_stats = stats[move.id]
-        due_date, residual, residual_company = self._amount_due(move, today, terms)
-        promise = move.dunning_promise_ids.filtered(lambda p: p.state == "open")[:1]
+        due_date, residual, residual_company = self._amount_due(row, today, terms)
+        promise = row.promise
         return Invoice(
             due_date=due_date,
-            invoice_date=move.invoice_date or move.date,
-            amount_total=move.amount_total,
+            invoice_date=row.invoice_date or row.date,
+            amount_total=row.amount_total,
             amount_residual=residual,
             amount_residual_company=residual_company,
-            kind="entry" if move.move_type == "entry" else "invoice",
-            payment_state=move.payment_state,
-            level=move.dunning_level,
-            level_plan=move.dunning_level_plan_id.id or None,
-            last_date=move.dunning_last_date or None,
+            kind="entry" if row.move_type == "entry" else "invoice",
+            payment_state=row.payment_state,
+            level=row.dunning_level,
+            level_plan=row.dunning_level_plan_id,
+            last_date=row.dunning_last_date,
             last_reminder_date=move_stats["last_reminder_date"],
-            entry_date=move.dunning_entry_date or None,
-            blocked=move.dunning_blocked,
-            customer_blocked=move.commercial_partner_id.dunning_blocked,
-            has_email=self._has_email(plan.scope or "invoice", move, customer),
+            entry_date=row.dunning_entry_date,
+            blocked=row.dunning_blocked,
+            customer_blocked=customer["blocked"],
+            has_email=self._has_email(plan.scope or "invoice", move, customer, row),
             open_todo=move_stats["open_todo"],
             customer_last_date=customer["last_date"],
             unmatched_payments=bool(customer["unmatched"]),
-            disputed=move.dunning_disputed,
-            in_collection=move.dunning_in_collection,
-            paused=move.dunning_paused,
-            pause_until=move.dunning_pause_until or None,
+            disputed=row.dunning_disputed,
+            in_collection=row.dunning_in_collection,
+            paused=row.dunning_paused,
+            pause_until=row.dunning_pause_until,
             promise_until=(
-                promise_end(promise.date, move.company_id.dunning_promise_grace_days)
+                promise_end(promise.date, promise.company_id.dunning_promise_grace_days)
                 if promise
                 else None
             ),
             promise_amount=promise.amount if promise else None,
-            promise_paid=max(promise.residual_at_promise - move.amount_residual, 0.0)
+            promise_paid=max(promise.residual_at_promise - row.amount_residual, 0.0)
             if promise
             else 0.0,
-            payment_plan=self._payment_plan(move, customer),
-            promise_broken=move.dunning_promise_broken,
+            payment_plan=self._payment_plan(row.payment_plan, customer),
+            promise_broken=row.dunning_promise_broken,
             acted_today=frozenset(move_stats["acted_today"]),
             key=move.id,
         )
 
     @api.model
-    def _payment_plan(self, move, customer):
-        """The running payment plan ``move`` is in, as the engine sees it, or None;
-        read once per customer (``customer``: its facts)."""
-        plan = move.dunning_payment_plan_ids.filtered(lambda p: p.state == "open")[:1]
+    def _rows(self, moves):
+        """Per move id, the :class:`MoveRow` of each of ``moves``: their values in one
+        query, without loading every column of every invoice into the cache (a
+        forecast reads 100,000 of them), and their open promises and running payment
+        plans in one search each (the first in each model's order)."""
+        if not moves.ids:
+            return {}
+        Move = self.env["account.move"]
+        Move.flush_model(list(MOVE_COLUMNS))
+        rows = {}
+        query = SQL(
+            "SELECT id, %s FROM account_move WHERE id = ANY(%s)",
+            SQL(", ").join(SQL(expression) for expression in MOVE_COLUMNS.values()),
+            moves.ids,
+        )
+        promises = {}
+        for promise in (
+            self.env["account.dunning.promise"]
+            .sudo()
+            .search([("move_id", "in", moves.ids), ("state", "=", "open")])
+        ):
+            promises.setdefault(promise.move_id.id, promise)
+        plans = {}
+        for plan in (
+            self.env["account.dunning.payment.plan"]
+            .sudo()
+            .search([("move_ids", "in", moves.ids), ("state", "=", "open")])
+        ):
+            for move_id in plan.move_ids.ids:
+                plans.setdefault(move_id, plan)
+        for values in self.env.execute_query(query):
+            rows[values[0]] = MoveRow(*values, promises.get(values[0]), plans.get(values[0]))
+        return rows
+
+    @api.model
+    def _payment_plan(self, plan, customer):
+        """The running payment ``plan`` (a record, or None) as the engine sees it, read
+        once per customer (``customer``: its facts)."""
         if not plan:
             return None
         known = customer.setdefault("payment_plans", {})
@@ -290,13 +374,16 @@ class AccountDunningFacts(models.AbstractModel):
         return known[plan.id]
 
     @api.model
-    def _has_email(self, scope, move, customer):
-        """Whether a reminder of ``move`` at ``scope`` has someone to write to; asked
-        once per customer (``customer``: its facts), scope and invoice contact."""
+    def _has_email(self, scope, move, customer, row):
+        """Whether a reminder of ``move`` (``row``: its :class:`MoveRow`) at ``scope``
+        has someone to write to; asked once per customer (``customer``: its facts),
+        scope and invoice contact."""
         known = customer.setdefault("has_email", {})
-        key = (scope, move.partner_id.id if scope == "invoice" else None)
+        key = (scope, row.partner_id if scope == "invoice" else None)
         if key not in known:
-            known[key] = bool(self._action_recipients(scope, move, move.commercial_partner_id))
+            Partner = self.env["res.partner"]
+            contact = Partner.browse(row.partner_id) if scope == "invoice" else None
+            known[key] = bool(self._recipients(Partner.browse(row.commercial_partner_id), contact))
         return known[key]
 
     @api.model
@@ -406,23 +493,26 @@ class AccountDunningFacts(models.AbstractModel):
 
     @api.model
     def _receivable_terms(self, moves):
-        """The receivable lines of ``moves`` (their installments), by move id, read in
-        one query with the few fields :meth:`_amount_due` needs."""
-        lines = (
-            self.env["account.move.line"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("move_id", "in", moves.ids),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                ],
-                ["move_id", "date_maturity", "amount_residual", "amount_residual_currency"],
-                order="id",
-            )
+        """The receivable lines of ``moves`` (their installments) as :class:`TermRow` s,
+        by move id, in line order: one query for the few columns :meth:`_amount_due`
+        needs."""
+        terms = defaultdict(list)
+        if not moves.ids:
+            return terms
+        Line = self.env["account.move.line"].sudo()
+        Line.flush_model(["move_id", *TermRow._fields])
+        query = Line._search(
+            [
+                ("move_id", "in", moves.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+            ],
+            order="id",
         )
-        terms = defaultdict(lambda: lines.browse())
-        for move, move_lines in lines.grouped("move_id").items():
-            terms[move.id] = move_lines
+        columns = ("move_id", *TermRow._fields)
+        for move_id, *values in self.env.execute_query(
+            query.select(*(SQL.identifier(Line._table, column) for column in columns))
+        ):
+            terms[move_id].append(TermRow(*values))
         return terms
 
     # == Customers ==
@@ -437,13 +527,15 @@ class AccountDunningFacts(models.AbstractModel):
         ``assume_enabled``, companies in stand-by are seen as if dunning were enabled
         (what the job will do once it is).
         """
+        rows = self._rows(moves)
         stats = self._action_stats(moves, today)
         customers = self._customer_stats(moves)
         terms = self._receivable_terms(moves)
-        moves.commercial_partner_id.mapped("dunning_pause_until")  # customers' pauses too
-        moves.commercial_partner_id.child_ids.mapped("email_normalized")  # their contacts
-        moves.dunning_promise_ids.mapped("state")  # their promises
-        moves.dunning_payment_plan_ids.installment_ids.mapped("date")  # and payment plans
+        partners = self.env["res.partner"].browse(
+            {row.commercial_partner_id for row in rows.values()}
+        )
+        partners.mapped("dunning_pause_until")  # the customers' pauses
+        partners.child_ids.mapped("email_normalized")  # and their contacts
         Plan = self.env["account.dunning.plan"]
         engine_plans = {}
         companies = {}
@@ -455,9 +547,16 @@ class AccountDunningFacts(models.AbstractModel):
                 )
             return engine_plans[plan]
 
-        for (company, partner), group in moves.grouped(
-            lambda move: (move.company_id, move.commercial_partner_id)
-        ).items():
+        def invoice(move, plan, facts_of):
+            return self._invoice(move, today, stats, plan, facts_of, terms[move.id], rows[move.id])
+
+        groups = defaultdict(list)
+        for move in moves:
+            row = rows[move.id]
+            groups[row.company_id, row.commercial_partner_id].append(move)
+        for (company_id, partner_id), group in groups.items():
+            company = self.env["res.company"].browse(company_id)
+            partner = partners.browse(partner_id).with_prefetch(partners._prefetch_ids)
             if company not in companies:
                 policy = self.env["account.dunning.policy"]._policy(company)
                 if assume_enabled and not policy.enabled:
@@ -470,39 +569,39 @@ class AccountDunningFacts(models.AbstractModel):
                     Plan._get_rules(company, "customer"),
                 )
             policy, calendar, default, rules = companies[company]
-            facts_of = customers[(partner.id, company.id)]
-            entries = group.filtered(lambda move: move.move_type == "entry")
+            facts_of = customers[(partner_id, company_id)]
+            entries = [move for move in group if rows[move.id].move_type == "entry"]
             for entry in entries:
-                facts = self._invoice(entry, today, stats, Plan, facts_of, terms[entry.id])
-                yield (partner, {None: Plan}), Customer(policy=policy, own=((None, facts),))
-            group -= entries
-            if not group:
+                yield (
+                    (partner, {None: Plan}),
+                    Customer(policy=policy, own=((None, invoice(entry, Plan, facts_of)),)),
+                )
+            own, covered = [], []
+            for move in group:
+                if rows[move.id].move_type != "entry":
+                    (own if rows[move.id].dunning_plan_id else covered).append(move)
+            if not own and not covered:
                 continue
-            own = group.filtered("dunning_plan_id")
-            covered = group - own
             plan = Plan
             if covered:
                 plan = Plan._customer_plan(partner.with_company(company), default, rules)
             records = {None: Plan, plan.id or None: plan}
-            records.update({move.dunning_plan_id.id: move.dunning_plan_id for move in own})
+            own_plans = []
+            for move in own:
+                plan_id = rows[move.id].dunning_plan_id
+                if plan_id not in records:
+                    records[plan_id] = Plan.browse(plan_id)
+                own_plans.append(records[plan_id])
             yield (
                 (partner, records),
                 Customer(
                     policy=policy,
                     own=tuple(
-                        (
-                            engine_plan(move.dunning_plan_id, calendar),
-                            self._invoice(
-                                move, today, stats, move.dunning_plan_id, facts_of, terms[move.id]
-                            ),
-                        )
-                        for move in own
+                        (engine_plan(own_plan, calendar), invoice(move, own_plan, facts_of))
+                        for move, own_plan in zip(own, own_plans, strict=True)
                     ),
                     plan=engine_plan(plan, calendar),
-                    covered=tuple(
-                        self._invoice(move, today, stats, plan, facts_of, terms[move.id])
-                        for move in covered
-                    ),
+                    covered=tuple(invoice(move, plan, facts_of) for move in covered),
                     paused=partner.dunning_paused,
                     pause_until=partner.dunning_pause_until or None,
                     key=(partner.id, company.id),

@@ -34,11 +34,14 @@ class AccountDunningForecast(models.AbstractModel):
         Move = self.env["account.move"]
         rows = []
         words = labels(self.env)
-        emails = {}  # asked once per customer, scope and contact
+        memo = {}  # what rows repeat, read once (see _row)
         for company in companies:
             start = day or company._dunning_today()
-            moves = Move.search(
-                Facts._open_domain() + [("company_id", "=", company.id)], order="id"
+            # Only what the rows show: the facts read the rest by query.
+            moves = Move.search_fetch(
+                Facts._open_domain() + [("company_id", "=", company.id)],
+                ["name", "company_id", "currency_id", "partner_id"],
+                order="id",
             )
             by_id = {move.id: move for move in moves}
             for (partner, plans), customer in Facts._customers(moves, start, assume_enabled):
@@ -62,7 +65,7 @@ class AccountDunningForecast(models.AbstractModel):
                                 step=plan.step_ids[action.decision.step_index],
                                 scope=action.scope,
                                 amounts=amounts,
-                                emails=emails,
+                                memo=memo,
                             )
                         )
                     if current != start:
@@ -81,11 +84,11 @@ class AccountDunningForecast(models.AbstractModel):
                                 )
                             )
             if assume_enabled or company.dunning_enabled:
-                rows += self._courtesy_rows(company, start, days, words, emails)
+                rows += self._courtesy_rows(company, start, days, words, memo)
         return sorted(rows, key=lambda row: (row["date"], row["customer"], not row["acts"]))
 
     @api.model
-    def _courtesy_rows(self, company, start, days, words, emails):
+    def _courtesy_rows(self, company, start, days, words, memo):
         """The rows of the courtesy reminders of ``company``'s running payment plans
         from ``start`` for ``days`` days (:func:`..engine.payment_plan.courtesy_forecast`)."""
         rows = []
@@ -104,15 +107,17 @@ class AccountDunningForecast(models.AbstractModel):
                     Decision(r.SEND, r.INSTALLMENT_DUE),
                     words,
                 )
-                if plan.partner_id.id not in emails:
+                if ("courtesy", plan.partner_id.id) not in memo:
                     recipients = self.env["account.dunning.facts"]._recipients(plan.partner_id)
-                    emails[plan.partner_id.id] = ", ".join(filter(None, recipients.mapped("email")))
+                    memo["courtesy", plan.partner_id.id] = ", ".join(
+                        filter(None, recipients.mapped("email"))
+                    )
                 row.update(
                     plan=plan.display_name,
                     step=installment.display_name,
                     channel="email",
                     channel_label=words[1]["email"],
-                    recipient=emails[plan.partner_id.id],
+                    recipient=memo["courtesy", plan.partner_id.id],
                     amount=installment.amount,
                     currency=plan.currency_id.name,
                     currency_id=plan.currency_id.id,
@@ -132,47 +137,71 @@ class AccountDunningForecast(models.AbstractModel):
         step=None,
         scope=None,
         amounts=None,
-        emails=None,
+        memo=None,
     ):
         """One simulation (or command line run) row: the ``decision`` taken on ``day``
         for ``invoices`` of ``partner`` under ``plan``; ``step`` and ``scope`` when it
         acts. ``words``: :func:`..tools.wording.labels`, when already known;
-        ``amounts``: the invoices' amounts due by id, when already known; ``emails``: a
-        dict remembering the recipients' addresses across rows."""
-        currencies = invoices.currency_id
+        ``amounts``: the invoices' amounts due by id, when already known; ``memo``: a
+        dict remembering across rows what they repeat (names, recipients' addresses),
+        read once each."""
         reasons, channels = words or labels(self.env)
-        emails = {} if emails is None else emails
+        memo = {} if memo is None else memo
+        known = [self._row_invoice(move, memo) for move in invoices]
+        currencies = {currency for _name, _company, currency in known}
+        currency = next(iter(currencies)) if len(currencies) == 1 else None
         contact = invoices[:1].partner_id.id if scope == "invoice" else None
-        if step and (scope, partner.id, contact) not in emails:
+        if step and (scope, partner.id, contact) not in memo:
             recipients = self.env["account.dunning.facts"]._action_recipients(
                 scope, invoices, partner
             )
-            emails[scope, partner.id, contact] = ", ".join(filter(None, recipients.mapped("email")))
+            memo[scope, partner.id, contact] = ", ".join(filter(None, recipients.mapped("email")))
+        if ("partner", partner.id) not in memo:
+            memo["partner", partner.id] = partner.display_name
+        if ("plan", plan.id) not in memo:
+            memo["plan", plan.id] = plan.name or ""
+        if step and ("step", step.id) not in memo:
+            memo["step", step.id] = (step.name, step.channel)
+        step_name, channel = memo["step", step.id] if step else ("", "")
         return {
             "date": day,
-            "company": invoices.company_id[:1].name,
-            "customer": partner.display_name,
+            "company": known[0][1] if known else False,
+            "customer": memo["partner", partner.id],
             "partner_id": partner.id,
-            "invoices": invoices.mapped("name"),
-            "plan": plan.name or "",
-            "step": step.name if step else "",
-            "channel": step.channel if step else "",
-            "channel_label": channels[step.channel] if step else "",
+            "invoices": [name for name, _company, _currency in known],
+            "plan": memo["plan", plan.id],
+            "step": step_name,
+            "channel": channel,
+            "channel_label": channels[channel] if step else "",
             "level": decision.level,
             "acts": decision.acts,
             "outcome": decision.outcome,
             "reason": decision.reason,
             "reason_label": reasons.get(decision.reason, decision.reason),
-            "recipient": emails[scope, partner.id, contact] if step else "",
+            "recipient": memo[scope, partner.id, contact] if step else "",
             "amount": (
                 sum(
                     amounts[move.id] if amounts and move.id in amounts else move.dunning_amount_due
                     for move in invoices
                 )
-                if len(currencies) == 1
+                if currency
                 else None
             ),
-            "currency": currencies.name if len(currencies) == 1 else "",
-            "currency_id": currencies.id if len(currencies) == 1 else False,
+            "currency": currency[1] if currency else "",
+            "currency_id": currency[0] if currency else False,
             "next_date": decision.next_date,
         }
+
+    @api.model
+    def _row_invoice(self, move, memo):
+        """``(name, company name, (currency id, currency name))`` of ``move``, read once
+        per run (``memo``: see :meth:`_row`)."""
+        key = ("move", move.id)
+        if key not in memo:
+            company, currency = move.company_id, move.currency_id
+            if ("company", company.id) not in memo:
+                memo["company", company.id] = company.name
+            if ("currency", currency.id) not in memo:
+                memo["currency", currency.id] = (currency.id, currency.name)
+            memo[key] = (move.name, memo["company", company.id], memo["currency", currency.id])
+        return memo[key]

@@ -109,6 +109,102 @@ class TestDunningSimulation(DunningCommon):
         self.assertEqual(sent["recipient"], "g@example.com")
         self.assertIn("Grouped Co", format_table(rows))
 
+    def test_facts_read_by_query_are_the_invoices_values(self):
+        """The facts read each invoice's columns by query (``_rows``): they are the
+        records' values, writes not yet flushed included, empty values as the ORM
+        gives them."""
+        invoices = self.make_invoices()
+        first, second = invoices[:2]
+        self.run_job(date(2026, 3, 2))  # levels, last dates, level plans
+        self.pay(second, 100.0, date(2026, 3, 3))
+        with freeze_time("2026-03-03"):
+            second.write(
+                {"dunning_promise_date": date(2026, 3, 10), "dunning_promise_amount": 150.0}
+            )
+        self.pay(second, 40.0, date(2026, 3, 4))
+        with freeze_time("2026-03-04"):
+            first.write({"dunning_blocked": True, "dunning_pause_until": date(2026, 4, 1)})
+            # Pending, not flushed (no live status refresh, which would flush it).
+            first.with_context(dunning_internal=True).dunning_paused = True
+        self.assertTrue(self.env["account.dunning.facts"]._rows(first)[first.id].dunning_paused)
+        found = {}
+        for _records, customer in self.env["account.dunning.facts"]._customers(
+            invoices, date(2026, 3, 5)
+        ):
+            found.update({invoice.key: invoice for _plan, invoice in customer.own})
+            found.update({invoice.key: invoice for invoice in customer.covered})
+        self.assertEqual(set(found), set(invoices.ids))
+        for move in invoices:
+            facts = found[move.id]
+            self.assertEqual(
+                (
+                    facts.due_date,
+                    facts.invoice_date,
+                    facts.amount_total,
+                    facts.amount_residual,
+                    facts.payment_state,
+                    facts.level,
+                    facts.level_plan,
+                    facts.last_date,
+                    facts.entry_date,
+                    facts.blocked,
+                    facts.paused,
+                    facts.pause_until,
+                    facts.disputed,
+                    facts.promise_broken,
+                    facts.has_email,
+                ),
+                (
+                    move.invoice_date_due,
+                    move.invoice_date,
+                    move.amount_total,
+                    move.amount_residual,
+                    move.payment_state,
+                    move.dunning_level,
+                    move.dunning_level_plan_id.id or None,
+                    move.dunning_last_date or None,
+                    move.dunning_entry_date or None,
+                    move.dunning_blocked,
+                    move.dunning_paused,
+                    move.dunning_pause_until or None,
+                    move.dunning_disputed,
+                    move.dunning_promise_broken,
+                    move.partner_id != self.no_mail,
+                ),
+                move.name,
+            )
+        self.assertEqual(
+            (found[first.id].blocked, found[first.id].paused, found[first.id].level_plan),
+            (True, True, self.plan.id),
+        )
+        promised = found[second.id]
+        self.assertEqual(
+            (promised.promise_amount, promised.promise_paid, promised.amount_residual),
+            (150.0, 40.0, 160.0),
+        )
+        self.assertIsNone(found[invoices[2].id].promise_amount)
+
+    def test_forecast_queries_do_not_grow_with_the_invoices(self):
+        """The 30-day forecast reads its facts in batches: as many queries for 3
+        customers as for 12, whatever their invoices."""
+
+        def count(customers):
+            partners = self.env["res.partner"].create(
+                [{"name": f"Count {i}", "email": f"count{i}@example.com"} for i in range(customers)]
+            )
+            for partner in partners:
+                self.create_invoice(date(2026, 2, 1), date(2026, 2, 20), partner=partner)
+                self.create_invoice(date(2026, 2, 10), date(2026, 3, 10), 90.0, partner=partner)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            rows = self.env["account.dunning.forecast"]._simulate(date(2026, 3, 2), 30)
+            self.assertTrue([row for row in rows if row["acts"]])
+            return self.env.cr.sql_log_count - before
+
+        count(1)  # caches warm (plans, templates, languages)
+        self.assertEqual(count(3), count(9))
+
     def test_simulation_screen(self):
         invoices = self.make_invoices()
         wizard = self.env["account.dunning.simulation"].create(
