@@ -97,6 +97,8 @@ def apply_day(customer: Customer, actions, today: date) -> Customer:
     contact with the customer; to-dos stay open (a person has to act) and hold their
     invoices.
     """
+    if not actions:
+        return customer
     sent, todo = {}, set()
     for action in actions:
         for key in action.keys:

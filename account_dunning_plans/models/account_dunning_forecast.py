@@ -35,6 +35,7 @@ class AccountDunningForecast(models.AbstractModel):
         rows = []
         words = labels(self.env)
         memo = {}  # what rows repeat, read once (see _row)
+        steps = {}  # each plan's steps, read once
         for company in companies:
             start = day or company._dunning_today()
             # Only what the rows show: the facts read the rest by query.
@@ -53,6 +54,8 @@ class AccountDunningForecast(models.AbstractModel):
                 for current, statuses, actions in forecast_events(customer, start, days):
                     for action in actions:
                         plan = plans[action.plan_key]
+                        if plan not in steps:
+                            steps[plan] = plan.step_ids
                         invoices = moves.browse(action.keys).with_prefetch(moves._prefetch_ids)
                         rows.append(
                             self._row(
@@ -62,7 +65,7 @@ class AccountDunningForecast(models.AbstractModel):
                                 plan,
                                 action.decision,
                                 words,
-                                step=plan.step_ids[action.decision.step_index],
+                                step=steps[plan][action.decision.step_index],
                                 scope=action.scope,
                                 amounts=amounts,
                                 memo=memo,
@@ -81,6 +84,7 @@ class AccountDunningForecast(models.AbstractModel):
                                     decision,
                                     words,
                                     amounts=amounts,
+                                    memo=memo,
                                 )
                             )
             if assume_enabled or company.dunning_enabled:
@@ -147,7 +151,8 @@ class AccountDunningForecast(models.AbstractModel):
         read once each."""
         reasons, channels = words or labels(self.env)
         memo = {} if memo is None else memo
-        known = [self._row_invoice(move, memo) for move in invoices]
+        ids = invoices.ids
+        known = [self._row_invoice(invoices, move_id, memo) for move_id in ids]
         currencies = {currency for _name, _company, currency in known}
         currency = next(iter(currencies)) if len(currencies) == 1 else None
         contact = invoices[:1].partner_id.id if scope == "invoice" else None
@@ -181,8 +186,10 @@ class AccountDunningForecast(models.AbstractModel):
             "recipient": memo[scope, partner.id, contact] if step else "",
             "amount": (
                 sum(
-                    amounts[move.id] if amounts and move.id in amounts else move.dunning_amount_due
-                    for move in invoices
+                    amounts[move_id]
+                    if amounts and move_id in amounts
+                    else invoices.browse(move_id).dunning_amount_due
+                    for move_id in ids
                 )
                 if currency
                 else None
@@ -193,11 +200,12 @@ class AccountDunningForecast(models.AbstractModel):
         }
 
     @api.model
-    def _row_invoice(self, move, memo):
-        """``(name, company name, (currency id, currency name))`` of ``move``, read once
-        per run (``memo``: see :meth:`_row`)."""
-        key = ("move", move.id)
+    def _row_invoice(self, invoices, move_id, memo):
+        """``(name, company name, (currency id, currency name))`` of the invoice
+        ``move_id`` of ``invoices``, read once per run (``memo``: see :meth:`_row`)."""
+        key = ("move", move_id)
         if key not in memo:
+            move = invoices.browse(move_id)
             company, currency = move.company_id, move.currency_id
             if ("company", company.id) not in memo:
                 memo["company", company.id] = company.name
