@@ -11,36 +11,36 @@ from ..engine.installments import amount_to_remind
 from ..engine.legal import statutory_claim
 from ..engine.promise import promise_end
 
-# The columns of ``account_move`` the facts read (:meth:`AccountDunningFacts._rows`),
-# named as the fields; many2one columns hold ids, empty numbers and flags 0 and False.
-MOVE_COLUMNS = {
-    "name": "name",
-    "move_type": "move_type",
-    "company_id": "company_id",
-    "commercial_partner_id": "commercial_partner_id",
-    "partner_id": "partner_id",
-    "currency_id": "currency_id",
-    "dunning_plan_id": "dunning_plan_id",
-    "dunning_level_plan_id": "dunning_level_plan_id",
-    "date": "date",
-    "invoice_date": "invoice_date",
-    "invoice_date_due": "invoice_date_due",
-    "amount_total": "COALESCE(amount_total, 0)",
-    "amount_residual": "COALESCE(amount_residual, 0)",
-    "amount_residual_signed": "COALESCE(amount_residual_signed, 0)",
-    "payment_state": "payment_state",
-    "dunning_level": "COALESCE(dunning_level, 0)",
-    "dunning_last_date": "dunning_last_date",
-    "dunning_entry_date": "dunning_entry_date",
-    "dunning_blocked": "COALESCE(dunning_blocked, FALSE)",
-    "dunning_disputed": "COALESCE(dunning_disputed, FALSE)",
-    "dunning_in_collection": "COALESCE(dunning_in_collection, FALSE)",
-    "dunning_paused": "COALESCE(dunning_paused, FALSE)",
-    "dunning_pause_until": "dunning_pause_until",
-    "dunning_promise_broken": "COALESCE(dunning_promise_broken, FALSE)",
-}
-MoveRow = namedtuple("MoveRow", ["id", *MOVE_COLUMNS, "promise", "payment_plan"])
-MoveRow.__doc__ = """One receivable's values the facts read (:data:`MOVE_COLUMNS`), with its
+# The fields of ``account.move`` the facts read by query (:meth:`AccountDunningFacts._rows`).
+MOVE_FIELDS = (
+    "name",
+    "move_type",
+    "company_id",
+    "commercial_partner_id",
+    "partner_id",
+    "currency_id",
+    "dunning_plan_id",
+    "dunning_level_plan_id",
+    "date",
+    "invoice_date",
+    "invoice_date_due",
+    "amount_total",
+    "amount_residual",
+    "amount_residual_signed",
+    "payment_state",
+    "dunning_level",
+    "dunning_last_date",
+    "dunning_entry_date",
+    "dunning_blocked",
+    "dunning_disputed",
+    "dunning_in_collection",
+    "dunning_paused",
+    "dunning_pause_until",
+    "dunning_promise_broken",
+)
+MoveRow = namedtuple("MoveRow", ["id", *MOVE_FIELDS, "promise", "payment_plan"])
+MoveRow.__doc__ = """One receivable's values the facts read (:data:`MOVE_FIELDS`; ids for
+many2one fields, None for empty ones, 0 and False for empty numbers and flags), with its
 open promise and running payment plan (records, or None)."""
 
 # A receivable line of an invoice (one installment), as :meth:`_receivable_terms` reads it.
@@ -336,11 +336,22 @@ class AccountDunningFacts(models.AbstractModel):
         if not moves.ids:
             return {}
         Move = self.env["account.move"]
-        Move.flush_model(list(MOVE_COLUMNS))
-        rows = {}
+        Move.flush_model(MOVE_FIELDS)
+        # Empty flags and numbers as the ORM reads them: False and 0, never None.
+        empty = {"boolean": SQL("FALSE"), "integer": SQL("0"), "float": SQL("0")}
+        empty["monetary"] = empty["float"]
+        columns = []
+        for name in MOVE_FIELDS:
+            column = SQL.identifier(Move._table, name)
+            if Move._fields[name].type in empty:
+                column = SQL("COALESCE(%s, %s)", column, empty[Move._fields[name].type])
+            columns.append(column)
         query = SQL(
-            "SELECT id, %s FROM account_move WHERE id = ANY(%s)",
-            SQL(", ").join(SQL(expression) for expression in MOVE_COLUMNS.values()),
+            "SELECT %s, %s FROM %s WHERE %s = ANY(%s)",
+            SQL.identifier(Move._table, "id"),
+            SQL(", ").join(columns),
+            SQL.identifier(Move._table),
+            SQL.identifier(Move._table, "id"),
             moves.ids,
         )
         promises = {}
@@ -358,9 +369,10 @@ class AccountDunningFacts(models.AbstractModel):
         ):
             for move_id in plan.move_ids.ids:
                 plans.setdefault(move_id, plan)
-        for values in self.env.execute_query(query):
-            rows[values[0]] = MoveRow(*values, promises.get(values[0]), plans.get(values[0]))
-        return rows
+        return {
+            values[0]: MoveRow(*values, promises.get(values[0]), plans.get(values[0]))
+            for values in self.env.execute_query(query)
+        }
 
     @api.model
     def _payment_plan(self, plan, customer):
@@ -532,7 +544,7 @@ class AccountDunningFacts(models.AbstractModel):
         customers = self._customer_stats(moves)
         terms = self._receivable_terms(moves)
         partners = self.env["res.partner"].browse(
-            {row.commercial_partner_id for row in rows.values()}
+            {row.commercial_partner_id for row in rows.values()} - {None}
         )
         partners.mapped("dunning_pause_until")  # the customers' pauses
         partners.child_ids.mapped("email_normalized")  # and their contacts
