@@ -21,6 +21,7 @@ from ..engine import (
 from ..engine import (
     reasons as r,
 )
+from ..engine.facts import evolve
 from .engine_case import EngineCase, tagged
 
 MONDAY = date(2026, 3, 2)
@@ -180,8 +181,21 @@ class TestDecide(EngineCase):
                 self.assertEqual((decision.outcome, decision.reason), (r.SKIP, reason))
         self.assertEqual(decide(None, invoice(), policy, day).reason, r.NO_PLAN)
         self.assertEqual(decide(plan, invoice(amount_residual=20), policy, day).outcome, r.SEND)
+        # The oldest invoice kept: 90 days before dunning was enabled.
+        oldest = invoice(invoice_date=date(2025, 12, 1))
+        self.assertEqual(decide(plan, oldest, policy, day).outcome, r.SEND)
         company_currency = invoice(amount_residual=20, amount_residual_company=8)
         self.assertEqual(decide(plan, company_currency, policy, day).reason, r.BELOW_MIN_AMOUNT)
+
+    def test_evolve_is_replace(self):
+        """The forecast's fast copy gives what ``dataclasses.replace`` gives, and refuses
+        what it refuses."""
+        inv = invoice(level=1)
+        changed = evolve(inv, level=2, last_date=MONDAY)
+        self.assertEqual(changed, replace(inv, level=2, last_date=MONDAY))
+        self.assertEqual((inv.level, inv.last_date), (1, None))
+        with self.assertRaises(TypeError):
+            evolve(inv, levle=2)
 
     def test_todo_outcomes(self):
         day = MONDAY + timedelta(days=1)
