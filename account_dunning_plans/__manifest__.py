@@ -3,7 +3,7 @@
 {
     "name": "Account Dunning Plans",
     "summary": "Multi-step dunning plans for overdue customer invoices, run every night",
-    "version": "18.0.2.3.0",
+    "version": "18.0.2.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-dunning-plans/account_dunning_plans",
     "author": "account_dunning_plans authors",

@@ -109,6 +109,27 @@ def late_interest(principal, first_day, last_day, rates) -> Decimal:
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# France, B2B: Code de commerce, art. L441-10, II: the late-payment rate the terms of
+# sale set "ne peut être inférieur à trois fois le taux d'intérêt légal": the legal
+# interest rate of a company's claims (Code monétaire et financier, art. L313-2, "pour
+# tous les autres cas"), which changes each half-year. A rate set below that least rate
+# is still what the terms claim (never more than agreed), but the terms do not comply.
+FR_AGREED_RATE_FACTOR = Decimal("3")
+
+
+def fr_agreed_rate_shortfall(agreed, legal_rate):
+    """The least late-payment rate (percent a year) French terms of sale may set for
+    business customers while the legal interest rate is ``legal_rate``, when the rate
+    of the terms ``agreed`` is below it (L441-10 II above); None when it complies, when
+    the terms set none (0) or when the legal rate is unknown (None)."""
+    if not agreed or legal_rate is None:
+        return None
+    least = (Decimal(str(legal_rate)) * FR_AGREED_RATE_FACTOR).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+    return least if Decimal(str(agreed)) < least else None
+
+
 # When statutory interest starts running against a business debtor, in days after the
 # due date (the first day bearing interest is the day after the due date plus this):
 # - France (L441-10, II), Belgium (loi du 2 août 2002, art. 5) and the Netherlands (BW

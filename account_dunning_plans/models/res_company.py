@@ -3,7 +3,9 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, format_date, formatLang
+
+from ..engine.legal import fr_agreed_rate_shortfall
 
 SENDER_TYPES = [
     ("company", "Company e-mail"),
@@ -352,6 +354,31 @@ class ResCompany(models.Model):
         return super().create(vals_list)
 
     # == Business helpers ==
+    def _dunning_agreed_rate_warning(self, rate):
+        """Why the late-payment ``rate`` of this company's terms does not comply with
+        French law, or False (:func:`..engine.legal.fr_agreed_rate_shortfall`): below
+        three times the legal interest rate in force today, the rate French consumers
+        owe in *Legal rates*. Only for a French company."""
+        self.ensure_one()
+        country = self.account_fiscal_country_id or self.country_id
+        if country.code != "FR" or not rate:
+            return False
+        legal = self.env["account.dunning.legal.rate"]._valid(
+            country, "consumer", self._dunning_today()
+        )
+        least = fr_agreed_rate_shortfall(rate, legal.rate if legal else None)
+        if least is None:
+            return False
+        return self.env._(
+            "French law (Code de commerce, L441-10 II) asks your terms for a late-payment "
+            "rate of at least three times the legal interest rate: %(least)s %% since "
+            "%(day)s (3 × %(legal)s %%). The rate of your terms is still what is claimed: "
+            "update your terms of sale, then this rate.",
+            least=formatLang(self.env, float(least)),
+            day=format_date(self.env, legal.date_from),
+            legal=formatLang(self.env, legal.rate),
+        )
+
     def _dunning_today(self):
         """Today for this company's dunning: the date in the time zone of its
         working-hours calendar (else of its address, else UTC), whoever asks: the

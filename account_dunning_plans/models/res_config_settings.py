@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.notify import success
 
@@ -14,6 +14,9 @@ class ResConfigSettings(models.TransientModel):
     )
     dunning_min_amount = fields.Monetary(related="company_id.dunning_min_amount", readonly=False)
     dunning_agreed_rate = fields.Float(related="company_id.dunning_agreed_rate", readonly=False)
+    dunning_agreed_rate_warning = fields.Char(
+        string="Rate of your terms below the law", compute="_compute_dunning_agreed_rate_warning"
+    )
     dunning_portal_promise_days = fields.Integer(
         related="company_id.dunning_portal_promise_days", readonly=False
     )
@@ -96,6 +99,15 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="[('scope', '=', 'customer'), ('company_id', '=', company_id)]",
     )
+
+    @api.depends("company_id", "dunning_agreed_rate")
+    def _compute_dunning_agreed_rate_warning(self):
+        for settings in self:
+            settings.dunning_agreed_rate_warning = (
+                settings.company_id._dunning_agreed_rate_warning(settings.dunning_agreed_rate)
+                if settings.company_id
+                else False
+            )
 
     def action_dunning_send_report(self):
         """Send the dunning report now (settings saved first), covering the period since

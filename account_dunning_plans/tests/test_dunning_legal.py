@@ -2,9 +2,11 @@
 """What the law lets the company claim on a late invoice: the debtor type, the legal
 rates, and the invoice's late interest and recovery costs as of a day."""
 
+import importlib.util
 from datetime import date
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.modules.module import get_module_path
 from odoo.tests import freeze_time, tagged
 
 from .common import DunningCommon
@@ -207,7 +209,8 @@ class TestDunningLegal(DunningCommon):
 
     def test_a_consumer_owes_interest_from_the_formal_notice(self):
         """France, a consumer: nothing until the mise en demeure; then interest at the
-        legal rate for individuals (6.67 % in 2026) from its receipt, and no costs."""
+        legal interest rate of a company's claims (2.62 % early 2026) from its receipt,
+        and no costs."""
         person = self.env["res.partner"].create(
             {"name": "Jean Dupont", "email": "jean@example.com", "lang": "en_US"}
         )
@@ -226,8 +229,8 @@ class TestDunningLegal(DunningCommon):
         self.assertTrue(invoice.dunning_action_ids.step_id.formal_notice)
         with freeze_time("2026-03-18"):
             invoice.invalidate_recordset(["dunning_interest_amount", "dunning_fee_amount"])
-            # Received the 17th: 30 days to the 18th of March, 1,000 x 6.67 % x 30 / 365.
-            self.assertAlmostEqual(invoice.dunning_interest_amount, 5.48)
+            # Received the 17th: 30 days to the 18th of March, 1,000 x 2.62 % x 30 / 365.
+            self.assertAlmostEqual(invoice.dunning_interest_amount, 2.15)
             self.assertEqual(invoice.dunning_fee_amount, 0.0)
 
     def test_the_formal_notice_states_what_the_law_asks(self):
@@ -335,3 +338,51 @@ class TestDunningLegal(DunningCommon):
             self.assertAlmostEqual(invoice.dunning_interest_amount, 24.66)
         with self.assertRaisesRegex(ValidationError, "percentage"):
             self.company.dunning_agreed_rate = 150.0
+
+    def test_settings_say_when_the_rate_of_the_terms_is_below_the_law(self):
+        """L441-10 II: at least three times the legal interest rate (2.62 % since 1
+        January 2026): the settings say so under a lower rate, which still applies."""
+
+        def warning(rate):
+            with freeze_time("2026-03-16"):
+                settings = self.env["res.config.settings"].create({"dunning_agreed_rate": rate})
+                return settings.dunning_agreed_rate_warning
+
+        self.assertIn("7.86 % since 01/01/2026 (3 × 2.62 %)", warning(7.85))
+        self.assertIn("L441-10 II", warning(5.0))
+        self.assertFalse(warning(7.86))
+        self.assertFalse(warning(0.0))  # the statutory rate
+        self.company.dunning_agreed_rate = 5.0  # saved anyway: the terms say so
+        invoice = self.create_invoice(date(2025, 12, 16), date(2026, 1, 15), 1000.0)
+        with freeze_time("2026-03-16"):
+            invoice.invalidate_recordset(["dunning_interest_amount"])
+            # 1,000 x 5 % x 60 / 365 = 8.22: never more than the terms.
+            self.assertAlmostEqual(invoice.dunning_interest_amount, 8.22)
+        belgium = self.env.ref("base.be")
+        self.company.write({"country_id": belgium.id, "account_fiscal_country_id": belgium.id})
+        self.assertFalse(warning(5.0))
+
+    def test_french_consumer_rates_of_earlier_versions_are_corrected(self):
+        """Versions before 18.0.2.4.0 shipped the legal rate of individuals' claims; the
+        upgrade puts the rate of a company's claims in their place, unless changed."""
+        path = get_module_path("account_dunning_plans")
+        spec = importlib.util.spec_from_file_location(
+            "dunning_migration_2_4", f"{path}/migrations/18.0.2.4.0/post-migrate.py"
+        )
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        shipped = self.env.ref("account_dunning_plans.legal_rate_fr_consumer_2026_01_01")
+        changed = self.env.ref("account_dunning_plans.legal_rate_fr_consumer_2025_07_01")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        shipped.write({"rate": 6.67, "basis": "Taux de l'intérêt légal (particuliers), 2026"})
+        shipped.with_context(lang="fr_FR").basis = "taux de l'intérêt légal (particuliers), 2026"
+        changed.rate = 7.0  # someone's own rate
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.2.3.0")
+        self.assertEqual(shipped.rate, 2.62)
+        self.assertEqual(shipped.basis, "Taux de l'intérêt légal (créancier professionnel), 2026")
+        self.assertEqual(
+            shipped.with_context(lang="fr_FR").basis,
+            "taux de l'intérêt légal (créancier professionnel), 2026",
+        )
+        self.assertEqual(changed.rate, 7.0)

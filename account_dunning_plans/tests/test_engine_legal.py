@@ -16,6 +16,7 @@ from ..engine.legal import (
     consumer_claim_start,
     consumer_gate_error,
     flat_recovery_indemnity,
+    fr_agreed_rate_shortfall,
     late_interest,
     notice_received,
     statutory_claim,
@@ -158,6 +159,15 @@ class TestStatutoryClaim(EngineCase):
             self.assertEqual(self.claim(country, "consumer"), (Decimal("0.00"),) * 2)
         self.assertEqual(self.claim("US"), (Decimal("0.00"),) * 2)
 
+    def test_french_terms_set_at_least_three_times_the_legal_rate(self):
+        # L441-10 II: 3 x 2.62 % (the legal rate of a company's claims, early 2026).
+        self.assertEqual(fr_agreed_rate_shortfall(7.85, 2.62), Decimal("7.86"))
+        self.assertEqual(fr_agreed_rate_shortfall("5", "2.62"), Decimal("7.86"))
+        self.assertIsNone(fr_agreed_rate_shortfall(7.86, 2.62))
+        self.assertIsNone(fr_agreed_rate_shortfall(15, 2.62))
+        self.assertIsNone(fr_agreed_rate_shortfall(0, 2.62))  # no rate in the terms
+        self.assertIsNone(fr_agreed_rate_shortfall(5, None))  # the legal rate unknown
+
     def test_nothing_before_the_due_date_and_on_nothing_owed(self):
         self.assertEqual(self.claim("FR", days=0), (Decimal("0.00"), Decimal("0.00")))
         self.assertEqual(self.claim("FR", principal="0"), (Decimal("0.00"), Decimal("0.00")))
@@ -168,7 +178,8 @@ class TestConsumers(EngineCase):
     """Consumers: a formal notice first, its period, then what each law gives."""
 
     MONDAY = date(2026, 3, 2)
-    RATES = [(date(2026, 1, 1), "6.67")]
+    # The legal interest rate of a company's claims, first half-year 2026.
+    RATES = [(date(2026, 1, 1), "2.62")]
 
     def test_notice_received(self):
         self.assertEqual(notice_received(self.MONDAY, "email"), date(2026, 3, 3))
@@ -231,7 +242,7 @@ class TestConsumers(EngineCase):
         self.assertEqual(claim[1], Decimal("425.00"))
 
     def test_france_legal_interest_from_the_notice_and_no_costs(self):
-        # Received Tuesday 3; 31 days to 2 April: 1,000 x 6.67 % x 31 / 365 = 5.6649 -> 5.66.
+        # Received Tuesday 3; 31 days to 2 April: 1,000 x 2.62 % x 31 / 365 = 2.2252 -> 2.23.
         claim = statutory_claim(
             "FR",
             "consumer",
@@ -241,7 +252,7 @@ class TestConsumers(EngineCase):
             self.RATES,
             notice=(self.MONDAY, "email"),
         )
-        self.assertEqual(claim, (Decimal("5.66"), Decimal("0.00")))
+        self.assertEqual(claim, (Decimal("2.23"), Decimal("0.00")))
 
     def test_germany_interest_from_the_mahnung_and_no_costs(self):
         # BGB 286 (1), 288 (1): a Mahnung posted on Monday 2 March, received Thursday 5;

@@ -55,6 +55,8 @@ for lang in ("en_US", "fr_FR"):
         "dunning_mail_value('statement_link')" in statement.with_context(lang=lang).body_html,
         f"{statement.name} links to the page of its invoices ({lang})",
     )
+french_rate = env.ref("account_dunning_plans.legal_rate_fr_consumer_2026_01_01")  # noqa: F821
+check(french_rate.rate == 2.62, f"France's legal rate of a company's claims: {french_rate.rate}")
 
 Move = env["account.move"]  # noqa: F821
 names = {
