@@ -25,6 +25,14 @@ SAME_DATE = "same_date"
 WRONG_TOTAL = "wrong_total"
 TOO_MANY = "too_many"
 TOO_LONG = "too_long"
+# Why a plan the customer proposes from the portal is refused.
+FIRST_DATE = "first_date"
+INSTALLMENT_COUNT = "installment_count"
+
+# What an installment shows: paid, still to pay, or the one whose miss broke the plan.
+PAID = "paid"
+TO_PAY = "due"
+MISSED = "missed"
 
 
 @dataclass(frozen=True)
@@ -177,4 +185,51 @@ def schedule_error(
         return TOO_MANY
     if last_by is not None and max(days) > last_by:
         return TOO_LONG
+    return None
+
+
+def installment_statuses(plan: PaymentPlan, broken: bool = False) -> list:
+    """The status of each installment of ``plan``, in date order: PAID while what was
+    paid covers it (:meth:`PaymentPlan.covered`), MISSED for the first one not covered
+    once the plan is ``broken``, else TO_PAY."""
+    covered = plan.covered()
+    return [
+        PAID if index < covered else MISSED if broken and index == covered else TO_PAY
+        for index in range(len(plan.installments))
+    ]
+
+
+def portal_plan_open(
+    allowed: bool,
+    max_count: int,
+    due_date: date,
+    today: date,
+    disputed: bool = False,
+    in_plan: bool = False,
+    proposed_before: bool = False,
+) -> bool:
+    """Whether a customer may propose a payment plan of an invoice due on ``due_date``
+    from the portal on ``today``: the company ``allowed`` it with at least two
+    installments (``max_count``), the invoice is overdue, neither disputed nor
+    ``in_plan`` (a running one), and the portal gave it no plan before
+    (``proposed_before``): once per invoice."""
+    return bool(
+        allowed
+        and max_count >= 2
+        and due_date < today
+        and not disputed
+        and not in_plan
+        and not proposed_before
+    )
+
+
+def portal_plan_error(count, first_date, today: date, max_count: int, max_days: int):
+    """Why ``count`` monthly installments from ``first_date``, proposed from the portal
+    on ``today``, are refused, or None: a first date after today and within
+    ``max_days`` (FIRST_DATE), from 2 to ``max_count`` installments (INSTALLMENT_COUNT).
+    ``count`` and ``first_date`` None: unreadable."""
+    if first_date is None or not today < first_date <= shift(today, max_days):
+        return FIRST_DATE
+    if count is None or not 2 <= count <= max_count:
+        return INSTALLMENT_COUNT
     return None

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import format_date
 
+from ..engine.payment_plan import MISSED, PAID, TO_PAY, installment_statuses
+
 
 class AccountDunningPaymentPlanInstallment(models.Model):
     """One installment of a payment plan: an amount to pay by a date."""
@@ -21,7 +23,7 @@ class AccountDunningPaymentPlanInstallment(models.Model):
         string="Courtesy reminder", readonly=True, help="When the customer was reminded of it."
     )
     status = fields.Selection(
-        [("paid", "Paid"), ("due", "To pay"), ("missed", "Missed")],
+        [(PAID, "Paid"), (TO_PAY, "To pay"), (MISSED, "Missed")],
         compute="_compute_status",
     )
 
@@ -37,14 +39,11 @@ class AccountDunningPaymentPlanInstallment(models.Model):
     @api.depends("payment_plan_id.amount_paid", "payment_plan_id.state", "date", "amount")
     def _compute_status(self):
         for plan, lines in self.grouped("payment_plan_id").items():
-            engine_plan = plan._engine_plan() if plan.state != "draft" else None
-            covered = engine_plan.covered() if engine_plan else 0
+            if plan.state == "draft":
+                statuses = []
+            else:
+                statuses = installment_statuses(plan._engine_plan(), plan.state == "broken")
             position = {line: index for index, line in enumerate(plan._installments())}
             for line in lines:
                 index = position.get(line, len(position))
-                if engine_plan and index < covered:
-                    line.status = "paid"
-                elif plan.state == "broken" and index == covered:
-                    line.status = "missed"
-                else:
-                    line.status = "due"
+                line.status = statuses[index] if index < len(statuses) else TO_PAY

@@ -8,6 +8,13 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq, float_compare
 from odoo.tools.misc import hmac
 
+from ..engine.payment_plan import (
+    FIRST_DATE,
+    INSTALLMENT_COUNT,
+    portal_plan_error,
+    portal_plan_open,
+)
+
 STATEMENT_SCOPE = "account_dunning_plans.statement"
 
 
@@ -131,13 +138,17 @@ class AccountDunningPortal(models.AbstractModel):
         """Whether the customer may propose a payment plan for ``invoice`` from the
         portal: the company allows it, the invoice is overdue, neither disputed nor in
         a payment plan already, and no plan of the portal was agreed for it before."""
-        return bool(
-            invoice.company_id.dunning_portal_payment_plan
-            and invoice.company_id.dunning_portal_installments >= 2
-            and (invoice.invoice_date_due or invoice.invoice_date) < today
-            and not invoice.dunning_disputed
-            and not invoice.dunning_payment_plan_id
-            and not invoice.dunning_payment_plan_ids.filtered(lambda p: p.origin == "portal")
+        company = invoice.company_id
+        return portal_plan_open(
+            company.dunning_portal_payment_plan,
+            company.dunning_portal_installments,
+            invoice.invoice_date_due or invoice.invoice_date,
+            today,
+            disputed=invoice.dunning_disputed,
+            in_plan=bool(invoice.dunning_payment_plan_id),
+            proposed_before=bool(
+                invoice.dunning_payment_plan_ids.filtered(lambda p: p.origin == "portal")
+            ),
         )
 
     @api.model
@@ -227,18 +238,27 @@ class AccountDunningPortal(models.AbstractModel):
             raise UserError(self.env._("A payment plan cannot be chosen here: please contact us."))
         try:
             count = int(count)
-            day = fields.Date.to_date(first_date)
         except (TypeError, ValueError):
-            count, day = 0, None
-        last_by = today + timedelta(days=company.dunning_portal_payment_plan_days)
-        if not day or not today < day <= last_by:
+            count = None
+        try:
+            day = fields.Date.to_date(first_date) or None
+        except (TypeError, ValueError):
+            day = None
+        error = portal_plan_error(
+            count,
+            day,
+            today,
+            company.dunning_portal_installments,
+            company.dunning_portal_payment_plan_days,
+        )
+        if error == FIRST_DATE:
             raise UserError(
                 self.env._(
                     "Choose a first payment date within the next %(days)s days.",
                     days=company.dunning_portal_payment_plan_days,
                 )
             )
-        if not 2 <= count <= company.dunning_portal_installments:
+        if error == INSTALLMENT_COUNT:
             raise UserError(
                 self.env._(
                     "Choose between 2 and %(count)s installments.",
@@ -266,6 +286,7 @@ class AccountDunningPortal(models.AbstractModel):
                 )
             )
             plan.action_split()
+            last_by = today + timedelta(days=company.dunning_portal_payment_plan_days)
             plan._check_schedule(company.dunning_portal_installments, last_by)
             plan.action_confirm()
         self._done(

@@ -11,16 +11,24 @@ from ..engine import reasons as r
 from ..engine.customer import forecast
 from ..engine.manual import manual_send
 from ..engine.payment_plan import (
+    FIRST_DATE,
+    INSTALLMENT_COUNT,
+    MISSED,
     NOT_POSITIVE,
+    PAID,
     PAST_DATE,
     SAME_DATE,
+    TO_PAY,
     TOO_LONG,
     TOO_MANY,
     WRONG_TOTAL,
     PaymentPlan,
     courtesy_due,
     courtesy_forecast,
+    installment_statuses,
     payment_plan_outcome,
+    portal_plan_error,
+    portal_plan_open,
     schedule_error,
     split,
 )
@@ -188,6 +196,41 @@ class TestPaymentPlan(EngineCase):
         self.assertEqual(schedule_error(same, 900.0, today), SAME_DATE)
         self.assertEqual(schedule_error(good, 900.0, today, max_count=1), TOO_MANY)
         self.assertEqual(schedule_error(good, 900.0, today, last_by=date(2026, 4, 1)), TOO_LONG)
+
+    def test_installment_statuses(self):
+        paid_one = PaymentPlan(SCHEDULE.installments, paid=350.0)
+        self.assertEqual(installment_statuses(paid_one), [PAID, TO_PAY, TO_PAY])
+        self.assertEqual(installment_statuses(paid_one, broken=True), [PAID, MISSED, TO_PAY])
+        self.assertEqual(installment_statuses(SCHEDULE, broken=True), [MISSED, TO_PAY, TO_PAY])
+        all_paid = PaymentPlan(SCHEDULE.installments, paid=900.0)
+        self.assertEqual(installment_statuses(all_paid, broken=True), [PAID] * 3)
+
+    def test_portal_plan_limits(self):
+        """From the portal: allowed by the company (2 installments at least), overdue,
+        neither disputed nor in a plan, once per invoice; then a first date within the
+        limit and 2 to the maximum installments."""
+        today = date(2026, 3, 1)
+        self.assertTrue(portal_plan_open(True, 3, DUE, today))
+        for refused in (
+            portal_plan_open(False, 3, DUE, today),
+            portal_plan_open(True, 1, DUE, today),
+            portal_plan_open(True, 3, today, today),  # not overdue
+            portal_plan_open(True, 3, DUE, today, disputed=True),
+            portal_plan_open(True, 3, DUE, today, in_plan=True),
+            portal_plan_open(True, 3, DUE, today, proposed_before=True),
+        ):
+            self.assertFalse(refused)
+        self.assertIsNone(portal_plan_error(3, date(2026, 3, 31), today, 3, 30))
+        for count, first, error in (
+            (2, today, FIRST_DATE),  # not after today
+            (2, date(2026, 4, 1), FIRST_DATE),  # 31 days
+            (2, None, FIRST_DATE),
+            (1, date(2026, 3, 10), INSTALLMENT_COUNT),
+            (4, date(2026, 3, 10), INSTALLMENT_COUNT),
+            (None, date(2026, 3, 10), INSTALLMENT_COUNT),
+        ):
+            with self.subTest(count=count, first=first):
+                self.assertEqual(portal_plan_error(count, first, today, 3, 30), error)
 
     def test_courtesy_forecast(self):
         # Nothing paid: the first installment's reminder, then the plan breaks.
