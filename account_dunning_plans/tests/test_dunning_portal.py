@@ -256,10 +256,8 @@ until(() => document.querySelector('#dunning_dispute_form'), (form) => {
         self.allow_payment_plans()
         for data, message in (
             ({"count": "4", "first_date": str(self.today + timedelta(days=5))}, "between 2 and 3"),
-            (
-                {"count": "x", "first_date": str(self.today + timedelta(days=5))},
-                "between 2 and 3",
-            ),  # unreadable count
+            # An unreadable count.
+            ({"count": "x", "first_date": str(self.today + timedelta(days=5))}, "between 2 and 3"),
             ({"count": "2", "first_date": str(self.today)}, "within the next 90 days"),
             ({"count": "2", "first_date": str(self.today + timedelta(days=91))}, "next 90 days"),
             ({"count": "3", "first_date": str(self.today + timedelta(days=80))}, "at the latest"),
