@@ -202,8 +202,9 @@ class AccountDunningDelivery(models.AbstractModel):
         costs (``account_dunning_plans.mail_dunning_claim``, in the mail's language), or
         nothing. An invoice claims interest once its plan has reached a step that
         claims it (``charge_interest``), recovery costs once it has reached one that
-        claims them (``charge_fee``): as of the mail's day, what the law allows
-        (``account.move.dunning_interest_amount`` / ``dunning_fee_amount``)."""
+        claims them (``charge_fee``) and until they are posted as their own invoice: as
+        of the mail's day, what the law allows (``account.move.dunning_interest_amount``
+        / ``dunning_fee_amount``)."""
         prepared = (self.env.context.get("dunning_delivery") or {}).get((record._name, record.id))
         if prepared:
             levels = prepared.get("claim_levels") or {}
@@ -219,13 +220,18 @@ class AccountDunningDelivery(models.AbstractModel):
     def _letter_claim(self, action):
         """The claim block of the letter of ``action``, as of its date."""
         levels = {move.id: (action.plan_id.id, action.level) for move in action.move_ids}
-        return self.with_context(dunning_date=str(action.date))._claim_block(levels, "letter")
+        return self.with_context(dunning_date=str(action.date))._claim_block(
+            levels, "letter", own_fees=action.fee_move_id
+        )
 
     @api.model
-    def _claim_block(self, levels, channel="email"):
+    def _claim_block(self, levels, channel="email", own_fees=None):
         """The claim block (see :meth:`_claim`) of the invoices of ``levels`` (move id:
         (plan id, level reached)), or nothing; for a formal notice to a consumer, the
-        mentions the law asks (:meth:`_notice_values`), the notice going by ``channel``."""
+        mentions the law asks (:meth:`_notice_values`), the notice going by ``channel``.
+        Recovery costs already posted as their own invoice are not claimed again, but
+        for ``own_fees``: the invoices the reminder being rendered posted (a letter
+        printed once its action is done)."""
         lines = []
         totals = {}
         notices = []
@@ -248,7 +254,9 @@ class AccountDunningDelivery(models.AbstractModel):
             if notice and move.commercial_partner_id.dunning_debtor_type == "consumer":
                 notices.append(move)
             interest = move.dunning_interest_amount if claims_interest else 0
-            fee = move.dunning_fee_amount if claims_costs else 0
+            # Costs invoiced by an earlier reminder are owed as that invoice: not twice.
+            invoiced = move._dunning_posted_fees() - (own_fees or move.browse())
+            fee = move.dunning_fee_amount if claims_costs and not invoiced else 0
             if not (interest or fee):
                 continue
             currency = move.currency_id

@@ -38,9 +38,7 @@ class AccountDunningFee(models.AbstractModel):
         for action in actions:
             lines = defaultdict(list)
             for move in action.move_ids.with_context(dunning_date=str(action.date)):
-                if move.dunning_is_fee or move.dunning_fee_move_ids.filtered(
-                    lambda fee: fee.state == "posted" and fee.payment_state != "reversed"
-                ):
+                if move.dunning_is_fee or move._dunning_posted_fees():
                     continue
                 amount = move.dunning_fee_amount
                 if float_is_zero(amount, precision_rounding=move.currency_id.rounding):

@@ -537,6 +537,13 @@ class AccountMove(models.Model):
         return self.env["account.dunning.delivery"]._mail_value(self, key)
 
     # == Business helpers ==
+    def _dunning_posted_fees(self):
+        """The recovery cost invoices posted for these invoices' costs and not reversed:
+        once there is one, their costs are neither posted nor claimed again."""
+        return self.dunning_fee_move_ids.filtered(
+            lambda fee: fee.state == "posted" and fee.payment_state != "reversed"
+        )
+
     def _dunning_write(self, move_vals):
         """Write per-invoice dunning state (``{move: vals}``), one ``write`` per
         distinct set of values.

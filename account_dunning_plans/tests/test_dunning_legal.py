@@ -172,6 +172,14 @@ class TestDunningLegal(DunningCommon):
         self.assertIn(invoice.name, fee.invoice_line_ids.name)
         action = invoice.dunning_action_ids
         self.assertEqual(action.fee_move_id, fee)
+        # The mail that posted them claims them; later reminders do not claim them
+        # again: they are owed as the fee invoice.
+        self.assertIn("40.00", self.mails_of(invoice)[-1].body_html)
+        Delivery = self.env["account.dunning.delivery"].with_context(dunning_date="2026-03-07")
+        self.assertFalse(str(Delivery._claim_block({invoice.id: (self.plan.id, 3)})))
+        self.assertIn(
+            "40.00", str(Delivery._claim_block({invoice.id: (self.plan.id, 3)}, own_fees=fee))
+        )
         with freeze_time("2026-03-07"):
             fee.invalidate_recordset(["dunning_fee_amount", "dunning_interest_amount"])
             self.assertEqual((fee.dunning_fee_amount, fee.dunning_interest_amount), (0.0, 0.0))
@@ -182,6 +190,8 @@ class TestDunningLegal(DunningCommon):
         self.env["account.dunning.delivery"]._give_up(action)
         self.assertEqual(action.state, "failed")
         self.assertEqual(fee.payment_state, "reversed")
+        # Reversed: the costs are claimed again.
+        self.assertIn("40.00", str(Delivery._claim_block({invoice.id: (self.plan.id, 3)})))
 
     def test_mentioned_only_posts_nothing(self):
         self.plan.step_ids[1].write({"charge_fee": True, "fee_posting": "mention"})
