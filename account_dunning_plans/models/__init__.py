@@ -7,6 +7,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import account_move_line
 from . import account_partial_reconcile
 from . import account_dunning_promise
 from . import account_dunning_payment_plan

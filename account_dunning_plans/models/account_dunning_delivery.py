@@ -229,8 +229,8 @@ class AccountDunningDelivery(models.AbstractModel):
         """The claim block (see :meth:`_claim`) of the invoices of ``levels`` (move id:
         (plan id, level reached)), or nothing; for a formal notice to a consumer, the
         mentions the law asks (:meth:`_notice_values`), the notice going by ``channel``.
-        Recovery costs already posted as their own invoice are not claimed again, but
-        for ``own_fees``: the invoices the reminder being rendered posted (a letter
+        Recovery costs and interest already posted as invoices are not claimed again,
+        but for ``own_fees``: the invoices the reminder being rendered posted (a letter
         printed once its action is done)."""
         lines = []
         totals = {}
@@ -253,8 +253,12 @@ class AccountDunningDelivery(models.AbstractModel):
             move = self.env["account.move"].browse(move_id)
             if notice and move.commercial_partner_id.dunning_debtor_type == "consumer":
                 notices.append(move)
-            interest = move.dunning_interest_amount if claims_interest else 0
-            # Costs invoiced by an earlier reminder are owed as that invoice: not twice.
+            # What earlier reminders invoiced is owed as those invoices: not twice.
+            interest = (
+                max(move.dunning_interest_amount - move._dunning_invoiced_interest(own_fees), 0)
+                if claims_interest
+                else 0
+            )
             invoiced = move._dunning_posted_fees() - (own_fees or move.browse())
             fee = move.dunning_fee_amount if claims_costs and not invoiced else 0
             if not (interest or fee):

@@ -98,6 +98,18 @@ class AccountDunningPlanStep(models.Model):
         default="mention",
         required=True,
     )
+    interest_posting = fields.Selection(
+        [
+            ("mention", "Mentioned in the mail and letter"),
+            ("invoice", "Posted as an invoice"),
+        ],
+        string="Late interest",
+        default="mention",
+        required=True,
+        help="Posted as an invoice: the interest accrued on each reminded invoice up to "
+        "the reminder's day, less what earlier reminders invoiced, is posted as a "
+        "customer invoice without tax, due at once.",
+    )
     attach_invoice_pdf = fields.Boolean(
         string="Attach the invoice PDF",
         help="E-mail steps: the PDF of each invoice reminded is attached to the mail.",

@@ -132,6 +132,18 @@ class AccountMove(models.Model):
         readonly=True,
         help="The invoices of the recovery costs a reminder of this invoice claimed.",
     )
+    dunning_interest_line_ids = fields.One2many(
+        "account.move.line",
+        "dunning_interest_move_id",
+        string="Late interest invoiced",
+        readonly=True,
+    )
+    dunning_interest_move_ids = fields.Many2many(
+        "account.move",
+        string="Late interest invoices",
+        compute="_compute_dunning_interest_move_ids",
+        help="The invoices of the late interest reminders of this invoice posted.",
+    )
     dunning_in_collection = fields.Boolean(
         string="In collection",
         copy=False,
@@ -239,6 +251,13 @@ class AccountMove(models.Model):
             raise ValidationError(self.env._("The dunning level cannot be negative."))
 
     # == Compute methods ==
+    @api.depends("dunning_interest_line_ids.move_id.state")
+    def _compute_dunning_interest_move_ids(self):
+        for move in self:
+            move.dunning_interest_move_ids = move.dunning_interest_line_ids.move_id.filtered(
+                lambda fee: fee.state == "posted"
+            )
+
     @api.depends("dunning_action_ids")
     def _compute_dunning_action_count(self):
         for move in self:
@@ -542,6 +561,18 @@ class AccountMove(models.Model):
         once there is one, their costs are neither posted nor claimed again."""
         return self.dunning_fee_move_ids.filtered(
             lambda fee: fee.state == "posted" and fee.payment_state != "reversed"
+        )
+
+    def _dunning_invoiced_interest(self, except_fees=None):
+        """The late interest of this invoice already posted as invoices by its
+        reminders, not reversed (in its currency), ``except_fees`` apart."""
+        self.ensure_one()
+        return sum(
+            line.price_subtotal
+            for line in self.dunning_interest_line_ids
+            if line.move_id.state == "posted"
+            and line.move_id.payment_state != "reversed"
+            and line.move_id not in (except_fees or self.browse())
         )
 
     def _dunning_write(self, move_vals):

@@ -155,6 +155,12 @@ class ResCompany(models.Model):
         help="The product (and so the income account) of the recovery cost invoices "
         "that steps post. Empty: the shipped 'Recovery costs' product.",
     )
+    dunning_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Late interest product",
+        help="The product (and so the income account) of the late interest that steps "
+        "post as invoices. Empty: the shipped 'Late interest' product.",
+    )
     dunning_min_amount = fields.Monetary(
         string="Minimum amount due",
         currency_field="currency_id",

@@ -50,6 +50,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_fee_product_id = fields.Many2one(
         related="company_id.dunning_fee_product_id", readonly=False
     )
+    dunning_interest_product_id = fields.Many2one(
+        related="company_id.dunning_interest_product_id", readonly=False
+    )
     dunning_reasonable_fee = fields.Monetary(
         related="company_id.dunning_reasonable_fee", readonly=False
     )

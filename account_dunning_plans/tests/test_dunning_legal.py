@@ -193,6 +193,55 @@ class TestDunningLegal(DunningCommon):
         # Reversed: the costs are claimed again.
         self.assertIn("40.00", str(Delivery._claim_block({invoice.id: (self.plan.id, 3)})))
 
+    def test_interest_invoiced_as_it_accrues_never_twice(self):
+        """Steps posting their late interest: each posts what accrued since the last
+        one (12.15 %: 3.33 for 10 days, then 6.66 more by the 30th day), on a line
+        without tax linked to the invoice; a mail claims what is not invoiced yet; an
+        undelivered reminder's interest invoice is reversed, and claimed again."""
+        for step in self.plan.step_ids[1:3]:
+            step.write({"charge_interest": True, "interest_posting": "invoice"})
+        invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
+        self.run_job(date(2026, 2, 15))
+        first = invoice.dunning_interest_move_ids
+        product = self.env.ref("account_dunning_plans.product_dunning_late_interest")
+        self.assertRecordValues(
+            first.invoice_line_ids,
+            [
+                {
+                    "price_unit": 3.33,
+                    "product_id": product.id,
+                    "tax_ids": [],
+                    "dunning_interest_move_id": invoice.id,
+                }
+            ],
+        )
+        self.assertEqual(
+            (first.amount_total, first.amount_tax, first.dunning_is_fee), (3.33, 0, True)
+        )
+        self.assertIn(invoice.name, first.invoice_line_ids.name)
+        self.assertEqual(invoice.dunning_action_ids.fee_move_id, first)
+        self.assertFalse(invoice.dunning_fee_move_ids, "no recovery costs posted")
+        self.assertIn("3.33", self.mails_of(invoice)[-1].body_html)
+        self.run_job(date(2026, 3, 7))
+        second = invoice.dunning_interest_move_ids - first
+        self.assertEqual(second.invoice_line_ids.price_unit, 6.66)
+        self.assertAlmostEqual(invoice._dunning_invoiced_interest(), 9.99)
+        # One statement with the first interest invoice, due too: 6.66 claimed besides.
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)], limit=1)
+        self.assertIn("6.66", mail.body_html)
+        self.assertIn(first.name, mail.body_html)
+        Delivery = self.env["account.dunning.delivery"].with_context(dunning_date="2026-03-07")
+        levels = {invoice.id: (self.plan.id, 3)}
+        self.assertFalse(str(Delivery._claim_block(levels)), "all of it invoiced")
+        # The first reminder's mail failed for good: its interest invoice is reversed.
+        action = invoice.dunning_action_ids.filtered(lambda a: a.fee_move_id == first)
+        action.mail_id.write({"state": "exception", "failure_reason": "550 no such user"})
+        self.env["account.dunning.delivery"]._give_up(action)
+        self.assertEqual(first.payment_state, "reversed")
+        self.assertAlmostEqual(invoice._dunning_invoiced_interest(), 6.66)
+        self.assertEqual(invoice.dunning_interest_move_ids, first | second)
+        self.assertIn("3.33", str(Delivery._claim_block(levels)))
+
     def test_mentioned_only_posts_nothing(self):
         self.plan.step_ids[1].write({"charge_fee": True, "fee_posting": "mention"})
         invoice = self.create_invoice(date(2026, 1, 5), date(2026, 2, 5), 1000.0)
