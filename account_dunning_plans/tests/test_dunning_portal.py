@@ -16,14 +16,25 @@ from .common import UNTIL_JS, DunningCommon
 PORTAL_JS = (
     UNTIL_JS
     + """
-const done = () => {
-    const windows = [window, ...[...document.querySelectorAll('iframe')]
-        .map((frame) => frame.contentWindow)];
-    const chatters = windows.filter((win) => win.odoo && win.odoo.portalChatterReady
+// Every window of the page, frames within frames (the page a form opened in a frame
+// shows the invoice in a frame of its own).
+const windows = (win = window) => [win, ...[...win.document.querySelectorAll('iframe')]
+    .map((frame) => frame.contentWindow)
+    .filter((frameWindow) => frameWindow && frameWindow.document)
+    .flatMap((frameWindow) => windows(frameWindow))];
+// Loaded, scripts and widgets started, and frames loaded: the browser may close then
+// without cutting a page's scripts short (an error "after termination" fails the run).
+const settled = () => windows().every((win) => win.document.readyState === 'complete'
+    && !(win.document.body && win.document.body.classList.contains('o_lazy_js_waiting'))
+    && (!win.document.querySelector('iframe#invoice_html')
+        || win.document.querySelector('iframe#invoice_html').contentDocument
+            .querySelector('div#wrapwrap')));
+const done = () => until(settled, () => {
+    const chatters = windows().filter((win) => win.odoo && win.odoo.portalChatterReady
         && win.document.querySelector('.o_portal_chatter'));
     Promise.all(chatters.map((win) => win.odoo.portalChatterReady))
-        .then(() => console.log('test successful'));
-};
+        .then(() => setTimeout(() => console.log('test successful'), 500));
+}, 'the pages to settle');
 """
 )
 
