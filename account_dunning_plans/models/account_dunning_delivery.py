@@ -236,6 +236,7 @@ class AccountDunningDelivery(models.AbstractModel):
         totals = {}
         notices = []
         reached_of = {}  # (plan id, level): (claims interest, claims costs, a notice)
+        moves = self.env["account.move"].browse(list(levels))  # read together
         for move_id, (plan_id, level) in levels.items():
             if (plan_id, level) not in reached_of:
                 steps = self.env["account.dunning.plan"].browse(plan_id).step_ids
@@ -250,15 +251,11 @@ class AccountDunningDelivery(models.AbstractModel):
             claims_interest, claims_costs, notice = reached_of[plan_id, level]
             if not (claims_interest or claims_costs or notice):
                 continue
-            move = self.env["account.move"].browse(move_id)
+            move = moves.browse(move_id).with_prefetch(moves._prefetch_ids)
             if notice and move.commercial_partner_id.dunning_debtor_type == "consumer":
                 notices.append(move)
             # What earlier reminders invoiced is owed as those invoices: not twice.
-            interest = (
-                max(move.dunning_interest_amount - move._dunning_invoiced_interest(own_fees), 0)
-                if claims_interest
-                else 0
-            )
+            interest = move._dunning_interest_to_claim(own_fees) if claims_interest else 0
             invoiced = move._dunning_posted_fees() - (own_fees or move.browse())
             fee = move.dunning_fee_amount if claims_costs and not invoiced else 0
             if not (interest or fee):

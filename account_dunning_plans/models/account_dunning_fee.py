@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import Command, api, models
-from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools import float_is_zero, format_date
 
 from ..tools.wording import legal_basis
 
@@ -51,10 +51,8 @@ class AccountDunningFee(models.AbstractModel):
                     if not float_is_zero(amount, precision_rounding=rounding):
                         lines[move.currency_id].append((move, "costs", amount))
                 if interest:
-                    amount = move.currency_id.round(
-                        move.dunning_interest_amount - move._dunning_invoiced_interest()
-                    )
-                    if float_compare(amount, 0.0, precision_rounding=rounding) > 0:
+                    amount = move._dunning_interest_to_claim()
+                    if not float_is_zero(amount, precision_rounding=rounding):
                         lines[move.currency_id].append((move, "interest", amount))
             for currency, currency_lines in lines.items():
                 fee = self._fee_invoice(action, currency, currency_lines)

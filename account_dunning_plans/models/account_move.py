@@ -575,6 +575,14 @@ class AccountMove(models.Model):
             and line.move_id not in (except_fees or self.browse())
         )
 
+    def _dunning_interest_to_claim(self, except_fees=None):
+        """The late interest accrued on this invoice (as of ``dunning_date`` in context)
+        not yet posted as an invoice by its reminders (``except_fees`` apart): what a
+        reminder claims, or posts. Never negative, rounded to the currency."""
+        self.ensure_one()
+        left = self.dunning_interest_amount - self._dunning_invoiced_interest(except_fees)
+        return self.currency_id.round(max(left, 0.0))
+
     def _dunning_write(self, move_vals):
         """Write per-invoice dunning state (``{move: vals}``), one ``write`` per
         distinct set of values.
